@@ -1,0 +1,40 @@
+"Shared helpers for prpg benchmarks: machine conditions, best-of-N timing, JSON results and a printed table."
+import json, os, platform, sys, time
+from datetime import datetime, timezone
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent/'results'
+
+def conditions(**extra) -> dict:
+    "Machine and library versions the numbers were measured under."
+    import numpy, PIL
+    c = {'date': datetime.now(timezone.utc).isoformat(timespec='seconds'), 'python': platform.python_version(),
+         'platform': platform.platform(), 'processor': platform.processor() or platform.machine(),
+         'cpus': os.cpu_count(), 'numpy': numpy.__version__, 'pillow': PIL.__version__}
+    try:
+        import torch
+        c.update(torch=torch.__version__, torch_threads=torch.get_num_threads(), cuda=torch.cuda.is_available())
+    except ImportError: pass
+    c.update(extra)
+    return c
+
+def best_of(fn, repeat:int=3, warmup:int=1) -> float:
+    "Minimum wall time of `fn()` over `repeat` runs (these machines are noisy: take the minimum)."
+    for _ in range(warmup): fn()
+    ts = []
+    for _ in range(repeat):
+        t = time.perf_counter(); fn(); ts.append(time.perf_counter() - t)
+    return min(ts)
+
+def save(name:str, conds:dict, results:dict, ratios:dict) -> Path:
+    "Write bench/results/NAME.json and print a table of results and ratios."
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    p = RESULTS/f'{name}.json'
+    p.write_text(json.dumps({'conditions': conds, 'results': results, 'ratios': ratios}, indent=1) + '\n')
+    rows = [(k, f'{v:.4g}' if isinstance(v, float) else str(v)) for k, v in results.items()]
+    rows += [(f'ratio {k}', f'{v:.2f}x') for k, v in ratios.items()]
+    w = max(len(r[0]) for r in rows)
+    print(f'== {name} ==')
+    for k, v in rows: print(f'{k.ljust(w)}  {v}')
+    print(f'-> {p}')
+    return p
