@@ -14,7 +14,7 @@ import yaml
 # %% auto #0
 __all__ = ['PRPGError', 'ConfigError', 'DataError', 'prpg_home', 'cache_dir', 'atomic_write', 'write_json', 'read_json',
            'stable_hash', 'derive_seed', 'make_rng', 'make_np_rng', 'slugify', 'files_fingerprint', 'run_id',
-           'from_dict', 'to_dict', 'parse_overrides', 'load_config', 'save_config']
+           'from_dict', 'to_dict', 'parse_overrides', 'read_config_dict', 'load_config', 'save_config']
 
 # %% ../nbs/00_core.ipynb #311bf9b3
 class PRPGError(ValueError):
@@ -219,7 +219,7 @@ def to_dict(cfg) -> dict:
     "A plain-JSON/YAML dict of a config dataclass (Paths become strings)."
     return json.loads(json.dumps(dataclasses.asdict(cfg), default=_json_default))
 
-# %% ../nbs/00_core.ipynb #d99019fb
+# %% ../nbs/00_core.ipynb #22367959
 def parse_overrides(args:list[str], # e.g. ['--lr', '1e-3', '--augment=false']
                    ) -> dict:
     "Turn `--key value` / `--key=value` command-line pairs into a dict (dashes in keys become underscores)."
@@ -234,11 +234,10 @@ def parse_overrides(args:list[str], # e.g. ['--lr', '1e-3', '--augment=false']
         out[k.replace('-', '_')] = v
     return out
 
-def load_config(cls, # the config dataclass
-                path:str|Path|None=None, # YAML file (optional)
-                overrides:dict|list|None=None, # dict, or CLI-style ['--key', 'value', ...]; wins over the file
-               ):
-    "Read a YAML config (safe_load) into `cls`, apply overrides, validate."
+def read_config_dict(path:str|Path|None=None, # YAML file (optional)
+                     overrides:dict|list|None=None, # dict, or CLI-style ['--key', 'value', ...]; wins over the file
+                    ) -> dict:
+    "The raw (unvalidated) config dict of a YAML file with overrides applied; dotted keys reach nested sections."
     d = {}
     if path is not None:
         path = Path(path)
@@ -253,7 +252,14 @@ def load_config(cls, # the config dataclass
             if not isinstance(cur.get(q, {}), dict): raise ConfigError(f'{k}: {q} is not a section')
             cur = cur.setdefault(q, {})
         cur[leaf] = v
-    return from_dict(cls, d, where=str(path) if path else 'config')
+    return d
+
+def load_config(cls, # the config dataclass
+                path:str|Path|None=None, # YAML file (optional)
+                overrides:dict|list|None=None, # dict, or CLI-style ['--key', 'value', ...]; wins over the file
+               ):
+    "Read a YAML config (safe_load) into `cls`, apply overrides, validate."
+    return from_dict(cls, read_config_dict(path, overrides), where=str(path) if path else 'config')
 
 def save_config(cfg, path) -> Path:
     "Write a config dataclass as YAML (atomically)."

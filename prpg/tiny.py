@@ -27,7 +27,7 @@ def tiny_clip_tokenizer(model_max_length:int=77, # max tokens (16 for tiny CLIP/
     return CLIPTokenizer(vocab={t: i for i, t in enumerate(toks)}, merges=[('a', 'b'), ('a', 'b</w>')],
                          model_max_length=model_max_length, **kw)
 
-# %% ../nbs/03_tiny.ipynb #6587574b
+# %% ../nbs/03_tiny.ipynb #eed90171
 _VIT = dict(hidden_size=32, num_hidden_layers=2, num_attention_heads=4, intermediate_size=37)
 
 def _proc_square(cls, size:int, **kw):
@@ -54,7 +54,8 @@ def _save_mae(d:Path, image_size:int=64):
 def _save_timm(d:Path, arch:str='vit_small_patch14_reg4_dinov2', image_size:int=56):
     import timm
     from timm.models import save_for_hf
-    args = dict(img_size=image_size, depth=2, embed_dim=32, num_heads=4, num_classes=0)
+    # layer scale 1.0 instead of DINOv2's 1e-5: random tiny blocks must not be near-identity, or LoRA would have no effect
+    args = dict(img_size=image_size, depth=2, embed_dim=32, num_heads=4, num_classes=0, init_values=1.0)
     save_for_hf(timm.create_model(arch, pretrained=False, **args), d, model_args=args, safe_serialization=True)
 
 def _save_sd15(d:Path):
@@ -103,7 +104,7 @@ TINY_BUILDERS = {
     'clip': _save_clip,                                        # CLIPModel + CLIPProcessor
     'owlv2': _save_owlv2,                                      # Owlv2ForObjectDetection + Owlv2Processor
 }
-TINY_VERSION = 1
+TINY_VERSION = 2
 
 def save_tiny(kind:str, # a key of `TINY_BUILDERS`
               path:str|Path, # output folder (must not exist or be empty)
