@@ -140,7 +140,7 @@ def plot_curves(metrics_csv:str|Path, smooth:int=10):
     fig.tight_layout()
     return fig
 
-# %% ../nbs/12_train.ipynb #2da8e3a5
+# %% ../nbs/12_train.ipynb #063cb053
 def _accelerator(cfg:TrainConfig):
     from accelerate import Accelerator
     from accelerate.state import AcceleratorState
@@ -238,7 +238,7 @@ def _train(cfg:TrainConfig, callback:Callable|None=None) -> Path:
                     loss = contrastive_loss(cfg.loss, q, p, n, cfg.tau, cfg.margin)
                     if not torch.isfinite(loss):
                         kept = f'the last good checkpoint (step {last_ck}) is in {ck_path}' if ck_path.is_file() else 'no checkpoint had been saved yet'
-                        raise TrainingError(f'loss became {float(loss)} at step {step + 1} (epoch {epoch + 1}) of {run}; training stopped and '
+                        raise TrainingError(f'loss became {float(loss.detach())} at step {step + 1} (epoch {epoch + 1}) of {run}; training stopped and '
                                             f'{kept}. Lower lr, use precision: fp32, or check the images of this batch.')
                     acc.backward(loss); opt.step(); opt.zero_grad()
                 step += 1; rows += 1
