@@ -319,7 +319,7 @@ class Preprocess:
         if not isinstance(im, Image.Image): im = load_image(im, max_side=self.resize * 2)
         return self.finish(self.base(im), g)
 
-# %% ../nbs/10_models.ipynb #c43699a9
+# %% ../nbs/10_models.ipynb #a8f49410
 def default_device() -> torch.device:
     "CUDA if available, else CPU."
     return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
@@ -346,17 +346,23 @@ def embed_images(bb:Backbone, # the backbone (its embedding mode is used)
                  normalize:bool=True, # L2-normalise the embeddings
                  progress:bool=False,
                 ) -> torch.Tensor:
-    "Embeddings `(N, dim)` of images, in eval mode (deterministic)."
+    "Embeddings `(N, dim)` of images, in eval mode (deterministic); the next batch is decoded in threads while the model runs."
+    from concurrent.futures import ThreadPoolExecutor
     from tqdm.auto import tqdm
     device = torch.device(device) if device else next(bb.parameters()).device
     was = bb.training; bb.eval(); pre = Preprocess.for_backbone(bb); dt = autocast_dtype(device, precision)
+    batches = [images[i:i + batch_size] for i in range(0, len(images), batch_size)]
     out = []
-    try:
-        for i in tqdm(range(0, len(images), batch_size), disable=not progress, desc='embedding', leave=False):
-            x = torch.stack([pre(p) for p in images[i:i + batch_size]]).to(device)
-            with torch.autocast(device.type, dtype=dt, enabled=dt is not None): e = bb(x)
-            out.append(e.float().cpu())
-    finally: bb.train(was)
+    with ThreadPoolExecutor(max(1, min(4, os.cpu_count() or 1))) as ex:     # PIL decoding releases the GIL
+        load = lambda b: torch.stack(list(ex.map(pre, b)))
+        nxt = ex.submit(load, batches[0]) if batches else None
+        try:
+            for i in tqdm(range(len(batches)), disable=not progress, desc='embedding', leave=False):
+                x = nxt.result()
+                nxt = ex.submit(load, batches[i + 1]) if i + 1 < len(batches) else None
+                with torch.autocast(device.type, dtype=dt, enabled=dt is not None): e = bb(x.to(device))
+                out.append(e.float().cpu())
+        finally: bb.train(was)
     e = torch.cat(out) if out else torch.zeros(0, bb.dim)
     return F.normalize(e, dim=-1) if normalize else e
 
