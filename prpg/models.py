@@ -92,7 +92,7 @@ def get_spec(name:str) -> BackboneSpec:
     raise ConfigError(f'unknown backbone {name!r}' + (f' (did you mean {", ".join(close)}?)' if close else '') +
                       f'. Valid: {", ".join(BACKBONES)}, timm:<any timm ViT>, or a local model folder.')
 
-# %% ../nbs/10_models.ipynb #4fd0255c
+# %% ../nbs/10_models.ipynb #52e5e2c2
 class ModelUnavailableError(PRPGError):
     "Weights cannot be found locally and cannot be downloaded."
 
@@ -156,15 +156,15 @@ def _load_timm(spec:BackboneSpec, where:str|Path|None, image_size:int, pretraine
     import timm
     if where is not None and Path(where).is_dir():
         if not (Path(where)/'config.json').is_file(): raise ModelUnavailableError(f'{where}: no config.json (expected a timm save_for_hf folder).')
-        return timm.create_model(f'local-dir:{where}', pretrained=True, img_size=image_size, num_classes=0)
+        return timm.create_model(f'local-dir:{where}', pretrained=True, img_size=image_size, num_classes=0, dynamic_img_size=True)
     arch = str(where or spec.source)
     if not pretrained:
-        return timm.create_model(arch.split('.')[0], pretrained=False, img_size=image_size, num_classes=0)
+        return timm.create_model(arch.split('.')[0], pretrained=False, img_size=image_size, num_classes=0, dynamic_img_size=True)
     m = timm.create_model(arch, pretrained=False, num_classes=0)
     repo = (m.pretrained_cfg or {}).get('hf_hub_id') or f'timm/{arch}'
     if not _in_cache(repo, ('model.safetensors', 'pytorch_model.bin', 'open_clip_pytorch_model.bin')) and not _hub_reachable():
         raise _unavailable(spec, repo)
-    try: return timm.create_model(arch, pretrained=True, img_size=image_size, num_classes=0)
+    try: return timm.create_model(arch, pretrained=True, img_size=image_size, num_classes=0, dynamic_img_size=True)
     except Exception as e: raise _unavailable(spec, repo, e) from None
 
 def _spec_from_folder(path:Path, name:str|None=None) -> BackboneSpec:

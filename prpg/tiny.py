@@ -27,7 +27,7 @@ def tiny_clip_tokenizer(model_max_length:int=77, # max tokens (16 for tiny CLIP/
     return CLIPTokenizer(vocab={t: i for i, t in enumerate(toks)}, merges=[('a', 'b'), ('a', 'b</w>')],
                          model_max_length=model_max_length, **kw)
 
-# %% ../nbs/03_tiny.ipynb #eed90171
+# %% ../nbs/03_tiny.ipynb #21600f7e
 _VIT = dict(hidden_size=32, num_hidden_layers=2, num_attention_heads=4, intermediate_size=37)
 
 def _proc_square(cls, size:int, **kw):
@@ -94,6 +94,16 @@ def _save_owlv2(d:Path):
                                         projection_dim=32)).save_pretrained(d)   # projection_dim must equal the text width
     Owlv2Processor(image_processor=Owlv2ImageProcessor(size={'height': 64, 'width': 64}), tokenizer=tok).save_pretrained(d)
 
+def _save_sam(d:Path):
+    from transformers import SamConfig, SamModel, SamImageProcessor, SamProcessor
+    from transformers.models.sam.configuration_sam import SamVisionConfig, SamPromptEncoderConfig, SamMaskDecoderConfig
+    v = SamVisionConfig(hidden_size=32, num_hidden_layers=2, num_attention_heads=2, mlp_dim=64, output_channels=32, image_size=128,
+                        patch_size=16, global_attn_indexes=[1], window_size=4, num_pos_feats=16)
+    p = SamPromptEncoderConfig(hidden_size=32, image_size=128, patch_size=16, mask_input_channels=8)
+    m = SamMaskDecoderConfig(hidden_size=32, num_hidden_layers=2, num_attention_heads=2, mlp_dim=64, iou_head_hidden_dim=32)
+    SamModel(SamConfig(vision_config=v.to_dict(), prompt_encoder_config=p.to_dict(), mask_decoder_config=m.to_dict())).save_pretrained(d)
+    SamProcessor(image_processor=SamImageProcessor(size={'longest_edge': 128}, pad_size={'height': 128, 'width': 128})).save_pretrained(d)
+
 TINY_BUILDERS = {
     'dinov2': _save_dinov2,                                    # transformers Dinov2Model, patch 14, 56 px
     'dinov2_reg': lambda d: _save_dinov2(d, registers=True),   # Dinov2WithRegistersModel
@@ -103,6 +113,7 @@ TINY_BUILDERS = {
     'sd15': _save_sd15,                                        # diffusers StableDiffusionPipeline
     'clip': _save_clip,                                        # CLIPModel + CLIPProcessor
     'owlv2': _save_owlv2,                                      # Owlv2ForObjectDetection + Owlv2Processor
+    'sam': _save_sam,                                          # SamModel + SamProcessor, 128 px
 }
 TINY_VERSION = 2
 
