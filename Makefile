@@ -35,7 +35,7 @@ sync: $(STAMP)
 	else echo "nbdev_clean + nbdev_export: tree unchanged"; fi
 
 pytest: $(STAMP)
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest tests --durations=8
 
 test: sync pytest
 

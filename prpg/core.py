@@ -13,8 +13,8 @@ import yaml
 
 # %% auto #0
 __all__ = ['PRPGError', 'ConfigError', 'DataError', 'prpg_home', 'cache_dir', 'atomic_write', 'write_json', 'read_json',
-           'stable_hash', 'derive_seed', 'make_rng', 'make_np_rng', 'slugify', 'files_fingerprint', 'run_id',
-           'from_dict', 'to_dict', 'parse_overrides', 'read_config_dict', 'load_config', 'save_config']
+           'stable_hash', 'derive_seed', 'make_rng', 'make_np_rng', 'slugify', 'files_fingerprint', 'text_table',
+           'run_id', 'from_dict', 'to_dict', 'parse_overrides', 'read_config_dict', 'load_config', 'save_config']
 
 # %% ../nbs/00_core.ipynb #311bf9b3
 class PRPGError(ValueError):
@@ -94,7 +94,7 @@ def make_np_rng(seed:int, *parts) -> np.random.Generator:
     "A private numpy `Generator` seeded from `derive_seed(seed, *parts)`."
     return np.random.default_rng(derive_seed(seed, *parts))
 
-# %% ../nbs/00_core.ipynb #61b831fe
+# %% ../nbs/00_core.ipynb #aa1fc2d3
 def slugify(s:str) -> str:
     "A file-name-safe version of `s`."
     return re.sub(r'[^A-Za-z0-9._-]+', '-', str(s)).strip('-.') or 'run'
@@ -111,6 +111,13 @@ def files_fingerprint(paths, # image or data files
         if content: row.append(hashlib.sha256(p.read_bytes()).hexdigest())
         rows.append(row)
     return stable_hash(sorted(rows))
+
+def text_table(rows:list) -> str:
+    "Left-aligned text table of rows of strings (the first row is the header)."
+    rows = [[str(v) for v in r] for r in rows]
+    if not rows: return ''
+    w = [max(len(r[k]) for r in rows if k < len(r)) for k in range(max(map(len, rows)))]
+    return '\n'.join('  '.join(v.ljust(w[k]) for k, v in enumerate(r)).rstrip() for r in rows)
 
 def run_id(name:str, # readable label (instance, experiment...)
            inputs:Any, # everything that determines the result

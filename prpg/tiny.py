@@ -27,7 +27,7 @@ def tiny_clip_tokenizer(model_max_length:int=77, # max tokens (16 for tiny CLIP/
     return CLIPTokenizer(vocab={t: i for i, t in enumerate(toks)}, merges=[('a', 'b'), ('a', 'b</w>')],
                          model_max_length=model_max_length, **kw)
 
-# %% ../nbs/03_tiny.ipynb #21600f7e
+# %% ../nbs/03_tiny.ipynb #32558d07
 _VIT = dict(hidden_size=32, num_hidden_layers=2, num_attention_heads=4, intermediate_size=37)
 
 def _proc_square(cls, size:int, **kw):
@@ -75,6 +75,23 @@ def _save_sd15(d:Path):
     StableDiffusionPipeline(vae=vae, text_encoder=te, tokenizer=tok, unet=unet, scheduler=sched, safety_checker=None,
         feature_extractor=None, requires_safety_checker=False).save_pretrained(d)
 
+def _save_sdxl(d:Path):
+    from diffusers import AutoencoderKL, EulerDiscreteScheduler, StableDiffusionXLPipeline, UNet2DConditionModel
+    from transformers import CLIPTextConfig, CLIPTextModel, CLIPTextModelWithProjection
+    tok, tok2 = tiny_clip_tokenizer(), tiny_clip_tokenizer(pad_token='!')
+    txt = dict(hidden_size=32, intermediate_size=37, num_attention_heads=4, num_hidden_layers=2, vocab_size=len(tok),
+               max_position_embeddings=77, bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id, pad_token_id=tok.pad_token_id)
+    unet = UNet2DConditionModel(block_out_channels=(32, 64), layers_per_block=1, sample_size=32,
+        down_block_types=('DownBlock2D', 'CrossAttnDownBlock2D'), up_block_types=('CrossAttnUpBlock2D', 'UpBlock2D'),
+        attention_head_dim=(2, 4), use_linear_projection=True, addition_embed_type='text_time', addition_time_embed_dim=8,
+        transformer_layers_per_block=(1, 2), norm_num_groups=1, projection_class_embeddings_input_dim=80, cross_attention_dim=64)
+    vae = AutoencoderKL(block_out_channels=[32, 64], latent_channels=4, down_block_types=['DownEncoderBlock2D'] * 2,
+        up_block_types=['UpDecoderBlock2D'] * 2, sample_size=64)
+    StableDiffusionXLPipeline(vae=vae, text_encoder=CLIPTextModel(CLIPTextConfig(**txt)),
+        text_encoder_2=CLIPTextModelWithProjection(CLIPTextConfig(projection_dim=32, **txt)), tokenizer=tok, tokenizer_2=tok2,
+        unet=unet, scheduler=EulerDiscreteScheduler(beta_start=0.00085, beta_end=0.012, beta_schedule='scaled_linear',
+        steps_offset=1)).save_pretrained(d)
+
 def _text_cfg(tok):
     return dict(vocab_size=len(tok), max_position_embeddings=16, bos_token_id=tok.bos_token_id,
                 eos_token_id=tok.eos_token_id, pad_token_id=tok.pad_token_id, **_VIT)
@@ -111,6 +128,7 @@ TINY_BUILDERS = {
     'mae': _save_mae,                                          # ViTMAEModel with mask_ratio 0 (full forward)
     'timm_dinov2': _save_timm,                                 # timm vit_small_patch14_reg4_dinov2, 2 blocks
     'sd15': _save_sd15,                                        # diffusers StableDiffusionPipeline
+    'sdxl': _save_sdxl,                                        # diffusers StableDiffusionXLPipeline (two text encoders)
     'clip': _save_clip,                                        # CLIPModel + CLIPProcessor
     'owlv2': _save_owlv2,                                      # Owlv2ForObjectDetection + Owlv2Processor
     'sam': _save_sam,                                          # SamModel + SamProcessor, 128 px

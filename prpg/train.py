@@ -88,14 +88,20 @@ def load_train_config(path=None, overrides=None) -> TrainConfig:
     "Read a training config (YAML + `--key value` overrides), applying its preset."
     return make_train_config(read_config_dict(path, overrides), str(path) if path else 'config')
 
-# %% ../nbs/12_train.ipynb #bbf9e24a
+# %% ../nbs/12_train.ipynb #2efcb084
 class TripletData(torch.utils.data.Dataset):
-    "Triplets -> (anchor, positive, negative) tensors with seeded augmentation and a decode cache."
-    def __init__(self, triplets:list[Triplet], pre:Preprocess, seed:int=0):
-        self.t, self.pre, self.seed, self.epoch, self.cache = triplets, pre, seed, 0, {}
+    "Triplets -> (anchor, positive, negative) tensors with seeded augmentation and a bounded (LRU) decode cache."
+    def __init__(self, triplets:list[Triplet], pre:Preprocess, seed:int=0,
+                 max_cached:int=2048, # decoded images kept (about 0.2 MB each at 256 px): thousands of synthetic images stay bounded
+                ):
+        from collections import OrderedDict
+        self.t, self.pre, self.seed, self.epoch, self.cache, self.max_cached = triplets, pre, seed, 0, OrderedDict(), max_cached
     def __len__(self): return len(self.t)
     def _img(self, p:Path, g):
-        if p not in self.cache: self.cache[p] = self.pre.base(load_image(p, max_side=self.pre.resize * 2))
+        if p in self.cache: self.cache.move_to_end(p)
+        else:
+            self.cache[p] = self.pre.base(load_image(p, max_side=self.pre.resize * 2))
+            if len(self.cache) > self.max_cached: self.cache.popitem(last=False)
         return self.pre.finish(self.cache[p], g)
     def __getitem__(self, i):
         t = self.t[i]; g = torch.Generator().manual_seed(derive_seed(self.seed, 'aug', self.epoch, t.id))
