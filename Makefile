@@ -9,7 +9,7 @@ STAMP := $(VENV)/.prpg-installed
 export HF_HUB_OFFLINE := 1
 export PYTHONUNBUFFERED := 1
 
-.PHONY: venv demo test sync pytest bench clean-runs
+.PHONY: venv demo test sync pytest bench clean-runs browser
 
 $(STAMP): settings.ini setup.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,7 +37,15 @@ sync: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/python -m pytest tests --durations=8
 
-test: sync pytest
+# The browser test (tests/test_browser.py) drives a widget in Debian's chromium through playwright; voila and
+# playwright come with .[dev]. Never `playwright install` (it downloads browsers).
+browser:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is missing and cannot be installed here: the browser test will be skipped"; fi; }
+
+test: sync browser pytest
 
 bench: $(STAMP)
 	for f in bench/[a-z]*.py; do $(BIN)/python $$f || exit 1; done

@@ -27,7 +27,7 @@ from .report import aggregate, evaluate_run, report, format_table, result_rows
 # %% auto #0
 __all__ = ['TripletsJob', 'GenerateJob', 'EvaluateJob', 'main']
 
-# %% ../nbs/51_cli.ipynb #9b36d816
+# %% ../nbs/51_cli.ipynb #56cc0c99
 @dataclass
 class TripletsJob:
     "Sample triplet files for the instances of a dataset."
@@ -89,7 +89,7 @@ def _generate(a, rest) -> int:
     elif a.method == 'negatives':
         _need(job, 'base', 'category')
         paths = generate_negatives(load_pipeline(job.base), job.base, job.category, job.generate.n, job.generate, progress=True)
-        print(paths[0].parent if paths else '')
+        print(paths[0].parent.parent if paths else '')             # a negatives root: <root>/<category>/*.png
     elif a.method == 'masks':
         _need(job, 'data_root')
         w = make_masks(load_dataset(job.data_root), job.mask_method, job.sam, progress=True)

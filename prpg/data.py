@@ -359,7 +359,7 @@ def _check_image(p:Path, m:Path|None, probs:_Problems):
         probs.add(m, 'JPEG mask with many faint non-zero pixels (compression noise); prpg thresholds at 128, '
                   'but other tools reading "> 0" would grow the box.', 'Prefer PNG masks.', 'warning')
 
-# %% ../nbs/01_data.ipynb #0856be1b
+# %% ../nbs/01_data.ipynb #0617aa60
 def read_flat(root:str|Path, # folder of instance folders
               classes_csv:str|Path|None=None, # instance -> category table (default root/classes.csv)
               n_train:int=3, # the first n images (sorted) of each instance are train, the rest test
@@ -416,6 +416,7 @@ def read_photos(folder:str|Path, # one folder with 3+ photos of one object
                 category:str='object', # semantic category noun, e.g. "mug"
                 min_photos:int=3,
                 negatives_root:str|Path|None=None,
+                masks:str|Path|None=None, # folder of masks named <photo stem>.png (default: <folder>/masks if it exists)
                 check_images:bool=False,
                 _probs:_Problems|None=None,
                ) -> Dataset:
@@ -428,7 +429,9 @@ def read_photos(folder:str|Path, # one folder with 3+ photos of one object
     name = name or folder.name
     if check_images:
         for p in ims: _check_image(p, None, probs)
-    return Dataset(folder, 'photos', [name], {name: category}, [Item(p, name, 'train') for p in ims],
+    mdir = Path(masks) if masks else folder/'masks'
+    mk = _stems(mdir) if mdir.is_dir() else {}
+    return Dataset(folder, 'photos', [name], {name: category}, [Item(p, name, 'train', None, mk.get(p.stem)) for p in ims],
                    {name: 'test'}, {name: 0}, Path(negatives_root) if negatives_root else None,
                    [p for p in probs.items if p.severity == 'warning'])
 

@@ -51,7 +51,7 @@ def fig_png(fig, dpi:int=80) -> bytes:
     import matplotlib.pyplot as plt
     buf = io.BytesIO(); fig.savefig(buf, format='png', dpi=dpi); plt.close(fig); return buf.getvalue()
 
-# %% ../nbs/40_viz.ipynb #04ec4166
+# %% ../nbs/40_viz.ipynb #d345e2ac
 class RunIndex:
     "Finished training runs under some folders, by instance, with their backbones loaded on demand (and kept)."
     def __init__(self, *roots, data_root:str|Path|None=None):
@@ -80,9 +80,9 @@ class RunIndex:
                                  'personalized': load_personalized(run)}
         return self._models[run]
     def images(self, instance:str) -> list[Path]:
-        "Test images to look at: the instance's dense test images (with masks) if any, else its test images."
+        "Images to look at: the instance's dense test images if any, else its test images, else its photos."
         ds = self.dataset(instance)
-        return ds.images(instance, 'test_dense') or ds.images(instance, 'test')
+        return ds.images(instance, 'test_dense') or ds.images(instance, 'test') or ds.images(instance, 'train')
 
 def heatmap_data(index:RunIndex, instance:str, image:str|Path, grid:int=32, cache=None) -> dict:
     "The image (array) and its pretrained / personalized similarity maps to the instance's target feature."
@@ -111,11 +111,12 @@ def plot_heatmaps(data:dict, threshold:float|None=None, alpha:float=0.55):
     models = list(data['maps']); fig, axs = plt.subplots(1, 1 + len(models), figsize=(3.2 * (1 + len(models)), 3.2))
     axs[0].imshow(data['image']); axs[0].set_title(Path(data['path']).name, fontsize=8)
     for ax, m in zip(axs[1:], models):
-        sim = data['maps'][m]; ax.imshow(data['image']); ax.imshow(sim, cmap='jet', alpha=alpha, vmin=-1, vmax=1)
+        sim = data['maps'][m]; ax.imshow(data['image'])
+        rng = sim.max() - sim.min(); ax.imshow((sim - sim.min()) / rng if rng > 0 else sim * 0, cmap='jet', alpha=alpha, vmin=0, vmax=1)
         mask, box = mask_at(sim, threshold)
         if mask.any(): ax.contour(mask, levels=[0.5], colors='white', linewidths=1)
         if box: ax.add_patch(Rectangle((box[0], box[1]), box[2] - box[0], box[3] - box[1], fill=False, color='white', lw=1.5, ls='--'))
-        ax.set_title(f'{m}  (max {sim.max():.2f})', fontsize=8)
+        ax.set_title(f'{m}  (cosine {sim.min():.2f}..{sim.max():.2f})', fontsize=8)
     for ax in axs: ax.axis('off')
     fig.suptitle(f"{data['instance']} — threshold {'Otsu' if threshold is None else f'{threshold:.2f}'}", fontsize=9)
     fig.tight_layout(); return fig

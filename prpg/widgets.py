@@ -11,9 +11,9 @@ from .data import SPLITS, Dataset, load_dataset
 from .viz import (RunIndex, fig_png, heatmap_data, instance_gallery, plot_heatmaps, plot_synthetic, synthetic_records)
 
 # %% auto #0
-__all__ = ['InstancePicker', 'HeatmapViewer', 'SyntheticBrowser']
+__all__ = ['InstancePicker', 'HeatmapViewer', 'SyntheticBrowser', 'PhotoUpload']
 
-# %% ../nbs/41_widgets.ipynb #81316eca
+# %% ../nbs/41_widgets.ipynb #7ff93621
 def _W():
     try: import ipywidgets as W
     except ImportError: raise PRPGError('the widgets need ipywidgets: pip install "prpg[widgets]"') from None
@@ -113,3 +113,35 @@ class SyntheticBrowser(_Shell):
         self.status.value = f'{self.instance.value}: {acc} accepted, {len(allr) - acc} rejected{rate}; showing {self.which.value}'
         s = self.page.value * self.per_page
         self._show(plot_synthetic(recs[s:s + self.per_page], 'all', self.per_page))
+
+class PhotoUpload(_Shell):
+    "Upload photos of your object (JupyterLab, voila, Colab) into a folder; existing files are never overwritten."
+    def __init__(self, folder:str|Path, # where the photos go (created)
+                 min_photos:int=3):
+        W = _W(); self.folder, self.min_photos, self.renders = Path(folder), min_photos, 0
+        self.upload = W.FileUpload(accept='image/*', multiple=True, description='photos')
+        self.image = W.Image(format='png'); self.status = W.Label()
+        self.upload.observe(lambda ch: self.save([(f['name'], bytes(f['content'])) for f in ch.new]), names='value')
+        self.widget = W.VBox([self.upload, self.status, self.image]); self.render()
+    @property
+    def paths(self) -> list[Path]:
+        from prpg.data import list_images
+        return list_images(self.folder) if self.folder.is_dir() else []
+    def save(self, files:list) -> list[Path]:
+        "Write uploaded (name, bytes) pairs; a name that exists gets a numbered suffix. Non-images are refused."
+        from prpg.data import IMAGE_EXTS
+        self.folder.mkdir(parents=True, exist_ok=True); out = []; msg = ''
+        for name, data in files:
+            p = self.folder/Path(name).name
+            if p.suffix.lower() not in IMAGE_EXTS or p.name.startswith('.'): msg = f'{name}: not an image file (JPEG/PNG/...); skipped.'; continue
+            k = 1
+            while p.exists(): p = self.folder/f'{Path(name).stem}_{k}{Path(name).suffix}'; k += 1
+            p.write_bytes(data); out.append(p)
+        self.render()
+        if msg: self.status.value += f' ({msg})'
+        return out
+    def render(self):
+        from prpg.viz import thumbnails
+        ps = self.paths; need = max(0, self.min_photos - len(ps))
+        self.status.value = f'{len(ps)} photo(s) in {self.folder}' + (f'; add {need} more' if need else '; ready')
+        if ps: self._show(thumbnails(ps, [p.name for p in ps], ncols=6))

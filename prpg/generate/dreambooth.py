@@ -104,7 +104,7 @@ def dco_loss(pred:torch.Tensor, ref:torch.Tensor, target:torch.Tensor, beta:floa
     delta = masked_mse(pred, target, w, square_weight, per_sample=True) - masked_mse(ref.detach(), target, w, square_weight, per_sample=True)
     return -F.logsigmoid(-beta * delta).mean()
 
-# %% ../../nbs/20_dreambooth.ipynb #40f5d81a
+# %% ../../nbs/20_dreambooth.ipynb #c20b45f0
 @dataclass
 class ClassImageConfig:
     "How class-prior images are generated."
@@ -121,6 +121,7 @@ def class_images(pipe, # the base pipeline (no LoRA loaded)
                  cfg:ClassImageConfig|None=None,
                  root:str|Path|None=None,
                  progress:bool=False,
+                 subdir:str|None=None, # put the images in <key>/<subdir>/ (e.g. the category, for a negatives root)
                 ) -> list[Path]:
     "Paths of `cfg.n` class images for (base, prompt, settings), generating only the missing ones."
     from tqdm.auto import tqdm
@@ -129,6 +130,7 @@ def class_images(pipe, # the base pipeline (no LoRA loaded)
                        'guidance': cfg.guidance, 'scheduler': type(pipe.scheduler).__name__, 'seed': cfg.seed}, 16)
     d = Path(root or cache_dir('class_images'))/key; d.mkdir(parents=True, exist_ok=True)
     write_json(d/'info.json', {'base': str(base), 'prompt': prompt, 'resolution': resolution, **to_dict(cfg)})
+    if subdir: d = d/subdir; d.mkdir(exist_ok=True)
     paths = [d/f'{k:05d}.png' for k in range(cfg.n)]
     todo = [k for k, p in enumerate(paths) if not p.is_file()]
     for s in tqdm(range(0, len(todo), cfg.batch_size), disable=not progress, desc=f'class images "{prompt}"', leave=False):

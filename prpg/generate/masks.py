@@ -59,7 +59,7 @@ def sam_mask(im:Image.Image, sam) -> np.ndarray:
         logits, scores = sam._run(inp, emb, [[float(cx), float(cy)]], [1])
         return (sam._upscale(logits[int(scores.argmax())], inp) > 0).numpy()
 
-# %% ../../nbs/24_masks.ipynb #43e55565
+# %% ../../nbs/24_masks.ipynb #b153db3a
 METHODS = ('saliency', 'sam')
 
 def make_masks(ds:Dataset, method:str='saliency', sam:str|Path|None=None, out:str|Path|None=None, progress:bool=False) -> list[Path]:
@@ -70,9 +70,10 @@ def make_masks(ds:Dataset, method:str='saliency', sam:str|Path|None=None, out:st
     if method == 'sam':
         from prpg.dense import PerSAM
         model = PerSAM(sam or 'facebook/sam-vit-huge')
-    root = Path(out) if out else ds.root/'train_masks'; written = []
+    photos = ds.layout == 'photos'
+    root = Path(out) if out else ds.root/('masks' if photos else 'train_masks'); written = []
     for it in tqdm(ds.select(split='train'), disable=not progress, desc='masks'):
-        dst = root/it.instance/f'{it.path.stem}.png'
+        dst = (root if photos else root/it.instance)/f'{it.path.stem}.png'
         if it.mask is not None or dst.exists(): continue
         im = load_image(it.path)
         m = saliency_mask(im) if method == 'saliency' else sam_mask(im, model)

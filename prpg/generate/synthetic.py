@@ -115,7 +115,7 @@ def generate_positives(pipe, # personalized pipeline (e.g. `load_generator(run)`
                                    'resolution': cfg.resolution, 'model': model, 'adapter': adapter, 'settings': key})
     return Path(out)/'positives'
 
-# %% ../../nbs/21_synthetic.ipynb #1bc8d366
+# %% ../../nbs/21_synthetic.ipynb #603a3285
 def generate_negatives(pipe, # the base pipeline (no adapter)
                        base:str|Path, # its hub id / folder (for the cache key)
                        category:str, # e.g. "mug"
@@ -129,4 +129,4 @@ def generate_negatives(pipe, # the base pipeline (no adapter)
     cfg = cfg or GenerateConfig(); set_scheduler(pipe, cfg.scheduler)
     return class_images(pipe, base, prompt.format(category=category), cfg.resolution,
                         ClassImageConfig(n=n, steps=cfg.steps, guidance=cfg.guidance, batch_size=cfg.batch_size, seed=cfg.seed),
-                        root or cache_dir('negatives'), progress)
+                        root or cache_dir('negatives'), progress, subdir=category)
