@@ -27,7 +27,7 @@ from .report import aggregate, evaluate_run, report, format_table, result_rows
 # %% auto #0
 __all__ = ['TripletsJob', 'GenerateJob', 'EvaluateJob', 'main']
 
-# %% ../nbs/51_cli.ipynb #56cc0c99
+# %% ../nbs/51_cli.ipynb #134b9b0d
 @dataclass
 class TripletsJob:
     "Sample triplet files for the instances of a dataset."
@@ -163,7 +163,7 @@ def _evaluate(a, rest) -> int:
 
 def _report(a, rest) -> int:
     if rest: raise PRPGError(f'unexpected arguments {rest}')
-    rows = report(a.runs, a.out)
+    rows = report(a.runs, a.out, a.classes)
     print(format_table(rows))
     if a.out: print(f'written: {a.out}/report.csv, report.json, report.png')
     return 0
@@ -198,6 +198,7 @@ def main(argv:list[str]|None=None) -> int:
     sw.add_argument('--jobs', type=int)
     rp = sub.add_parser('report', help='aggregate evaluated runs into one table and figure')
     rp.add_argument('runs', nargs='+', type=Path); rp.add_argument('--out', type=Path)
+    rp.add_argument('--classes', default='all', choices=['all', 'test', 'val'], help="average over every run or only the dataset's test (val) classes")
     a, rest = ap.parse_known_args(argv)
     try:
         if a.cmd == 'check-data':

@@ -24,7 +24,7 @@ from .report import evaluate_run, lookalike_ap, report, format_table, plot_split
 # %% auto #0
 __all__ = ['DemoRunConfig', 'run_demo']
 
-# %% ../nbs/50_demo.ipynb #4f974b4e
+# %% ../nbs/50_demo.ipynb #2a1aceb7
 def _demo_train() -> TrainConfig:
     return TrainConfig(backbone='demo_generic', lr=1e-3, epochs=1, batch_size=16, checkpoint_every=1000, progress=False)
 
@@ -103,6 +103,10 @@ def run_demo(cfg:DemoRunConfig|None=None, # job configuration
         mean = lambda model, m: float(np.nanmean([r['models'][model].get(m, np.nan) for r in results]))
         for m in ('classification_ap', 'retrieval_ndcg', 'detection_ap', 'segmentation_ap'):
             summary[m] = {'generic': mean('pretrained', m), 'personalized': mean('personalized', m)}
+        tc = [r for r in results if r.get('class_split') == 'test']            # PODS-style: the test classes only
+        summary['test_classes'] = {'instances': len(tc), **{m: {k: float(np.nanmean([r['models'][mm].get(m, np.nan) for r in tc])) if tc else None
+                                                              for k, mm in (('generic', 'pretrained'), ('personalized', 'personalized'))}
+                                                          for m in ('classification_ap', 'retrieval_ndcg', 'detection_ap', 'segmentation_ap')}}
         summary['classification_ap_lookalikes'] = {'generic': float(np.mean(look)), 'personalized': float(np.mean(look_p))}
         summary['improved_instances'] = int(sum(r['models']['personalized']['classification_ap'] > r['models']['pretrained']['classification_ap'] for r in results))
         summary['improved_instances_lookalikes'] = int(sum(b > a for a, b in zip(look, look_p)))
@@ -130,6 +134,11 @@ def run_demo(cfg:DemoRunConfig|None=None, # job configuration
             print('\n' + text_table(tab))
             print('AP: all other instances as negatives (the reference protocol); look-alike AP: only the same category\'s instances; '
                   'det/seg AP: COCO AP@[.5:.95] on test_dense/ (threshold mode).')
+            t = summary['test_classes']
+            if t['instances']:
+                print(f"test classes only ({t['instances']} instances, class_to_split = test): classification AP "
+                      f"{f(t['classification_ap']['generic'])} -> {f(t['classification_ap']['personalized'])}, NDCG "
+                      f"{f(t['retrieval_ndcg']['generic'])} -> {f(t['retrieval_ndcg']['personalized'])}")
             print('\nper split (mean ± std over instances):\n' + format_table(rows))
             print(f"\npersonalized beats generic on classification AP for {summary['improved_instances']}/{len(results)} instances "
                   f"(look-alikes only: {summary['improved_instances_lookalikes']}/{len(results)})")

@@ -24,7 +24,7 @@ __all__ = ['GLOBAL_METRICS', 'DENSE_METRICS', 'METRICS', 'TABLE_METRICS', 'looka
            'results_csv', 'plot_splits', 'plot_pr', 'gallery_paths', 'plot_gallery', 'aggregate', 'format_table',
            'report']
 
-# %% ../nbs/33_report.ipynb #25953e10
+# %% ../nbs/33_report.ipynb #5d040004
 GLOBAL_METRICS = ('classification_ap', 'retrieval_ndcg', 'retrieval_mrr')
 DENSE_METRICS = tuple(f'{p}{t}_{m}' for p in ('', 'persam_') for t in DENSE_TASKS for m in ('ap', 'ap50', 'f1', 'f1_50'))
 METRICS = GLOBAL_METRICS + DENSE_METRICS
@@ -83,7 +83,7 @@ def evaluate_run(run:str|Path, # a finished training run
     pers = load_personalized(run)
     models = {'pretrained': pre, 'personalized': pers}
     res = {'run': str(run), 'dataset': str(data_root), 'instance': instance, 'category': ds.category[instance],
-           'backbone': cfg.backbone, 'embedding': cfg.embedding,
+           'class_split': ds.class_split.get(instance, 'test'), 'backbone': cfg.backbone, 'embedding': cfg.embedding,
            'models': {k: evaluate_global(bb, ds, instance, cache, opts) for k, bb in models.items()}}
     if dense is not False:
         dopts = dense if isinstance(dense, DenseOptions) else DenseOptions(); dcache = dense_cache or DenseCache()
@@ -199,7 +199,7 @@ def plot_gallery(res:dict, model:str='personalized', k:int=4,
             r += 1
     fig.suptitle(f"{res['instance']} — {model}", fontsize=9); fig.tight_layout(); return fig
 
-# %% ../nbs/33_report.ipynb #08126028
+# %% ../nbs/33_report.ipynb #94836360
 def aggregate(results:list[dict]) -> list[dict]:
     "Mean and spread over runs of every metric, per model and split."
     groups = defaultdict(list)
@@ -226,14 +226,19 @@ def format_table(rows:list[dict]) -> str:
 
 def report(runs:list, # run folders (each with eval/results.json) or results dicts
            out:str|Path|None=None, # where to write report.csv / report.json / report.png
+           classes:str='all', # 'all', or only the instances of the dataset's 'test' (or 'val') classes (class_to_split)
           ) -> list[dict]:
     "Aggregate evaluated runs into one table (printed and written) and one figure."
+    if classes not in ('all', 'test', 'val'): raise PRPGError(f"classes {classes!r}: use 'all', 'test' or 'val'")
     results = []
     for r in runs:
         if isinstance(r, dict): results.append(r); continue
         f = Path(r)/'eval'/'results.json'
         if not f.is_file(): raise PRPGError(f'{r}: not evaluated yet (no eval/results.json); run `prpg evaluate --run {r}` first.')
         results.append(read_json(f))
+    if classes != 'all':
+        results = [r for r in results if r.get('class_split', 'test') == classes]
+        if not results: raise PRPGError(f'none of the runs is of a {classes!r} class (class_to_split of their datasets).')
     rows = aggregate(results)
     if out:
         out = Path(out); out.mkdir(parents=True, exist_ok=True)
