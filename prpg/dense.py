@@ -20,8 +20,8 @@ from .models import Backbone, autocast_dtype
 
 # %% auto #0
 __all__ = ['TARGETS', 'DENSE_TASKS', 'letterbox_geometry', 'letterbox', 'letterbox_mask', 'grid_cells', 'box_cells',
-           'similarity_map', 'otsu_threshold', 'predict_mask', 'coco_metrics', 'DenseOptions', 'DenseCache',
-           'target_feature', 'box_feature', 'confidence', 'PerSAM', 'dense_test_items', 'evaluate_dense',
+           'similarity_map', 'otsu_threshold', 'predict_mask', 'coco_metrics', 'DenseOptions', 'dense_records',
+           'DenseCache', 'target_feature', 'box_feature', 'confidence', 'PerSAM', 'dense_test_items', 'evaluate_dense',
            'target_similarity_maps']
 
 # %% ../nbs/32_dense.ipynb #5d3d1bc6
@@ -142,7 +142,7 @@ def coco_metrics(images:list, # (image_id, width, height) of every evaluated ima
     return {'mAP': float(E.stats[0]), 'mAP50': float(E.stats[1]), 'f1': float(np.nanmean(f1_t)), 'f1_50': float(f1_t[0]),
             'n_gt': len(gts), 'n_pred': len(preds)}
 
-# %% ../nbs/32_dense.ipynb #e60baf3e
+# %% ../nbs/32_dense.ipynb #e3f1d9f3
 @dataclass
 class DenseOptions:
     "Options of the dense tasks (detection, segmentation)."
@@ -157,6 +157,19 @@ class DenseOptions:
     use_cache: bool = True
 
 TARGETS = ('all', 'first')
+
+@torch.inference_mode()
+def dense_records(bb:Backbone, images:list, grid:int=64, precision:str='auto') -> list[dict]:
+    "Dense records of PIL images: `feats` (C, grid, grid) L2-normalised (half), `valid` (w, h) on the canvas, `size`, `side`."
+    side = grid * bb.spec.patch_size; device = next(bb.parameters()).device; dt = autocast_dtype(device, precision)
+    mean = torch.tensor(bb.spec.mean).view(1, 3, 1, 1); std = torch.tensor(bb.spec.std).view(1, 3, 1, 1)
+    boxed = [letterbox(im, side) for im in images]
+    x = (torch.stack([t for t, _ in boxed]).float() / 255 - mean) / std
+    was = bb.training; bb.eval()
+    try:
+        with torch.autocast(device.type, dtype=dt, enabled=dt is not None): fe = bb.dense(x.to(device))
+    finally: bb.train(was)
+    return [{'feats': f.half(), 'valid': v, 'size': im.size, 'side': side} for f, (_, v), im in zip(fe.float().cpu(), boxed, images)]
 
 class DenseCache:
     "Per-image cache of dense features under `PRPG_HOME/features/dense` (or `root`)."
@@ -184,23 +197,14 @@ class DenseCache:
             else: todo.append(i)
         self.misses += len(todo)
         if not todo: return out
-        device = next(bb.parameters()).device; dt = autocast_dtype(device, precision)
-        mean = torch.tensor(bb.spec.mean).view(1, 3, 1, 1); std = torch.tensor(bb.spec.std).view(1, 3, 1, 1)
-        def load(i):
-            im = load_image(paths[i]); t, valid = letterbox(im, side); return t, valid, im.size
-        was = bb.training; bb.eval()
-        try:
-            with ThreadPoolExecutor(max(1, min(4, os.cpu_count() or 1))) as ex:
-                for s in tqdm(range(0, len(todo), batch_size), disable=not progress, desc='dense features', leave=False):
-                    idx = todo[s:s + batch_size]; got = list(ex.map(load, idx))
-                    x = (torch.stack([g[0] for g in got]).float() / 255 - mean) / std
-                    with torch.autocast(device.type, dtype=dt, enabled=dt is not None): fe = bb.dense(x.to(device))
-                    for i, g, f in zip(idx, got, fe.float().cpu()):
-                        rec = {'feats': f.half(), 'valid': g[1], 'size': g[2], 'side': side}; out[i] = rec
-                        if use_cache:
-                            fp = self._file(mk, image_key(paths[i])); fp.parent.mkdir(parents=True, exist_ok=True)
-                            tmp = fp.with_suffix(f'.{os.getpid()}.tmp'); torch.save(rec, tmp); os.replace(tmp, fp)
-        finally: bb.train(was)
+        with ThreadPoolExecutor(max(1, min(4, os.cpu_count() or 1))) as ex:     # decoding releases the GIL
+            for s in tqdm(range(0, len(todo), batch_size), disable=not progress, desc='dense features', leave=False):
+                idx = todo[s:s + batch_size]
+                for i, rec in zip(idx, dense_records(bb, list(ex.map(lambda i: load_image(paths[i]), idx)), grid, precision)):
+                    out[i] = rec
+                    if use_cache:
+                        fp = self._file(mk, image_key(paths[i])); fp.parent.mkdir(parents=True, exist_ok=True)
+                        tmp = fp.with_suffix(f'.{os.getpid()}.tmp'); torch.save(rec, tmp); os.replace(tmp, fp)
         return out
 
 # %% ../nbs/32_dense.ipynb #595b2bde

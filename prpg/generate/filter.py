@@ -20,7 +20,7 @@ from .cutpaste import append_metadata, metadata_path, positives_dir, read_metada
 # %% auto #0
 __all__ = ['BackboneScorer', 'FilterConfig', 'rejected_dir', 'filter_candidates', 'folder_candidates', 'generate_candidates']
 
-# %% ../../nbs/22_filter.ipynb #c62c5e6b
+# %% ../../nbs/22_filter.ipynb #75157076
 class BackboneScorer:
     "Mean cosine between a candidate's object crop and the real references' mask-box crops, with a registry backbone."
     def __init__(self, bb, # a `prpg.models.Backbone`
@@ -41,13 +41,9 @@ class BackboneScorer:
             recs = [self._dense(im) for im in ims]
             self.target = target_feature(recs, ms, 'all')
 
-    @torch.inference_mode()
     def _dense(self, im:Image.Image) -> dict:
-        from prpg.dense import letterbox
-        side = self.grid * self.bb.spec.patch_size; t, valid = letterbox(im, side)
-        mean = torch.tensor(self.bb.spec.mean).view(1, 3, 1, 1); std = torch.tensor(self.bb.spec.std).view(1, 3, 1, 1)
-        f = self.bb.eval().dense(((t[None].float() / 255) - mean) / std)[0]
-        return {'feats': f, 'valid': valid, 'size': im.size, 'side': side}
+        from prpg.dense import dense_records
+        return dense_records(self.bb, [im], self.grid)[0]
 
     def object_crop(self, im:Image.Image) -> tuple[Image.Image, tuple|None]:
         "The candidate's object crop (and its box), or the whole image when nothing is found."
