@@ -1,21 +1,26 @@
 # prpg developer commands. `make demo` and `make test` are the README's two quick-start commands:
-# each creates .venv when missing (CPU-capable torch pinned here, the package itself keeps torch loose).
+# each creates .venv when missing, installing exactly the tested set of versions in .ci/lock.txt (the package itself
+# keeps only bounds that exclude known-bad releases; torch stays loose there for Colab and GPU users).
+# `make lock` refreshes the tested set deliberately: newest releases in a fresh venv, the whole suite, then the lock.
+# `make LOCK= demo` installs without the lock (another OS or Python, where some locked wheel does not exist).
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 TORCH := torch==2.14.1 torchvision==0.29.1
 STAMP := $(VENV)/.prpg-installed
+LOCK ?= .ci/lock.txt
+CONSTRAINTS := $(if $(LOCK),-c $(LOCK))
 export HF_HUB_OFFLINE := 1
 export PYTHONUNBUFFERED := 1
 
-.PHONY: venv demo test sync pytest bench clean-runs browser
+.PHONY: venv demo test sync pytest bench clean-runs browser lint lock
 
-$(STAMP): settings.ini setup.py
+$(STAMP): settings.ini setup.py $(LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q $(TORCH)
-	$(BIN)/python -m pip install -q -e ".[dev]" $(TORCH)
+	$(BIN)/python -m pip install -q $(CONSTRAINTS) $(TORCH)
+	$(BIN)/python -m pip install -q $(CONSTRAINTS) -e ".[dev]" $(TORCH)
 	@touch $@
 
 venv: $(STAMP)
@@ -49,6 +54,21 @@ test: sync browser pytest
 
 bench: $(STAMP)
 	for f in bench/[a-z]*.py; do $(BIN)/python $$f || exit 1; done
+
+# Refresh the tested set: a fresh venv with the newest releases the bounds in settings.ini allow, the whole suite,
+# and only when it passes, a new .ci/lock.txt (review its diff, then commit it with any bound it needed).
+LOCKVENV := .venv-lock
+lock:
+	rm -rf $(LOCKVENV) && $(PYTHON) -m venv $(LOCKVENV)
+	$(LOCKVENV)/bin/python -m pip install -q --upgrade pip
+	$(LOCKVENV)/bin/python -m pip install -q --upgrade $(TORCH)
+	$(LOCKVENV)/bin/python -m pip install -q --upgrade -e ".[dev]" $(TORCH)
+	$(LOCKVENV)/bin/python -m pytest tests -q
+	{ echo "# The tested set of versions (Python $$($(LOCKVENV)/bin/python -c 'import platform; print(platform.python_version(), platform.machine())')), written by \`make lock\` on $$(date -u +%F)."; \
+	  echo "# make installs from it with pip -c; refresh with \`make lock\`, never by hand."; \
+	  $(LOCKVENV)/bin/python -m pip freeze --exclude-editable | grep -v '^-e '; } > $(LOCK).new
+	mv $(LOCK).new $(LOCK)
+	@echo "wrote $(LOCK): review \`git diff $(LOCK)\`, then commit it"
 
 clean-runs:
 	rm -rf runs
