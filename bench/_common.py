@@ -15,6 +15,10 @@ def conditions(**extra) -> dict:
         import torch
         c.update(torch=torch.__version__, torch_threads=torch.get_num_threads(), cuda=torch.cuda.is_available())
     except ImportError: pass
+    try:
+        from prpg.core import machine
+        c['machine'] = machine()            # CPU model and flags (avx2, avx512_bf16, amx...), cores, torch threads, GPU
+    except ImportError: pass
     c.update(extra)
     return c
 

@@ -12,9 +12,10 @@ import numpy as np
 import yaml
 
 # %% auto #0
-__all__ = ['PRPGError', 'ConfigError', 'DataError', 'prpg_home', 'cache_dir', 'atomic_write', 'write_json', 'read_json',
-           'stable_hash', 'derive_seed', 'make_rng', 'make_np_rng', 'slugify', 'files_fingerprint', 'text_table',
-           'run_id', 'from_dict', 'to_dict', 'parse_overrides', 'read_config_dict', 'load_config', 'save_config']
+__all__ = ['CPU_FLAGS', 'PRPGError', 'ConfigError', 'DataError', 'prpg_home', 'cache_dir', 'atomic_write', 'write_json',
+           'read_json', 'stable_hash', 'derive_seed', 'make_rng', 'make_np_rng', 'slugify', 'files_fingerprint',
+           'text_table', 'run_id', 'from_dict', 'to_dict', 'parse_overrides', 'read_config_dict', 'load_config',
+           'save_config', 'load_checkpoint', 'machine']
 
 # %% ../nbs/00_core.ipynb #311bf9b3
 class PRPGError(ValueError):
@@ -271,3 +272,38 @@ def load_config(cls, # the config dataclass
 def save_config(cfg, path) -> Path:
     "Write a config dataclass as YAML (atomically)."
     return atomic_write(path, yaml.safe_dump(to_dict(cfg), sort_keys=False))
+
+# %% ../nbs/00_core.ipynb #7c9092f0
+def load_checkpoint(path:str|Path, # a checkpoint prpg wrote (tensors, numbers, strings, lists, dicts)
+                    ) -> dict:
+    "Read a checkpoint with `weights_only=True`; anything else (code, a truncated file) is a `PRPGError` naming the file."
+    import pickle, torch
+    path = Path(path)
+    try: return torch.load(path, map_location='cpu', weights_only=True)
+    except (pickle.UnpicklingError, RuntimeError, EOFError, ValueError, TypeError, AttributeError) as e:
+        why = str(e).strip().splitlines()[0][:160] if str(e).strip() else type(e).__name__
+        raise PRPGError(f'{path}: not a valid prpg checkpoint (it holds more than tensors and plain data, or is truncated: '
+                        f'{why}). prpg never runs code from a checkpoint; remove the file to restart the run from step 0.') from None
+
+# %% ../nbs/00_core.ipynb #ae3c188b
+CPU_FLAGS = ('avx2', 'avx512f', 'avx512_bf16', 'amx_bf16', 'amx_tile', 'avx512_fp16', 'avx_vnni')
+
+def machine() -> dict:
+    "CPU model and the SIMD flags that matter for speed and numerics, cores, torch threads and GPU."
+    import platform
+    info = {'cpu': platform.processor() or platform.machine(), 'flags': [], 'cores': os.cpu_count(),
+            'python': platform.python_version(), 'platform': platform.platform()}
+    try:
+        txt = Path('/proc/cpuinfo').read_text()
+        name = re.search(r'^model name\s*:\s*(.+)$', txt, re.M)
+        flags = re.search(r'^flags\s*:\s*(.+)$', txt, re.M)
+        if name: info['cpu'] = name.group(1).strip()
+        if flags: info['flags'] = [f for f in CPU_FLAGS if f in flags.group(1).split()]
+    except OSError: pass
+    try:
+        import torch
+        info.update(torch=torch.__version__, torch_threads=torch.get_num_threads(),
+                    gpu=torch.cuda.get_device_name(0) if torch.cuda.is_available() else None)
+    except ImportError: pass
+    info['native_bf16'] = bool({'avx512_bf16', 'amx_bf16'} & set(info['flags']))
+    return info
