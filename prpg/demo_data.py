@@ -230,7 +230,7 @@ def render_scene(spec:ObjectSpec, # the target object
     out = Image.alpha_composite(canvas, full).convert('RGB')
     return out, np.asarray(full.getchannel('A')) >= 128
 
-# %% ../nbs/02_demo_data.ipynb #558b28b2
+# %% ../nbs/02_demo_data.ipynb #18003175
 DEMO_VERSION = 1   # bump when drawing changes, so cached builds are rebuilt
 
 @dataclass
@@ -277,8 +277,9 @@ def build_demo(cfg:DemoConfig|None=None, # parameters (defaults: 3 categories x 
         m = read_json(man)
         if m.get('config') == asdict(cfg) and m.get('version') == DEMO_VERSION: return root
         raise DataError(f'{root}: holds a demo build with other parameters; choose another folder or pass overwrite=True.')
-    if root.exists() and any(root.iterdir()) and not overwrite and not man.is_file():
-        raise DataError(f'{root}: folder exists and is not a demo build; refusing to write into it.')
+    if root.exists() and any(root.iterdir()) and not man.is_file():    # overwrite replaces only a folder prpg built
+        raise DataError(f'{root}: folder exists and is not a demo build (no manifest.json); prpg replaces only folders it '
+                        f'made, even with overwrite. Choose a new or empty folder.')
     root.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=root.parent, prefix=f'.{root.name}.'))
     try:

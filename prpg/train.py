@@ -146,7 +146,7 @@ def plot_curves(metrics_csv:str|Path, smooth:int=10):
     fig.tight_layout()
     return fig
 
-# %% ../nbs/12_train.ipynb #58b9a6a3
+# %% ../nbs/12_train.ipynb #2ea1b18c
 def _accelerator(cfg:TrainConfig):
     from accelerate import Accelerator
     from accelerate.state import AcceleratorState
@@ -163,9 +163,8 @@ def _save_ckpt(path:Path, bb, opt, step:int, epoch:int, rows:int):
                 'rows': rows, 'rng': torch.get_rng_state()}, tmp)
     os.replace(tmp, path)
 
-def _load_ckpt(path:Path, bb, opt) -> dict:
+def _apply_ckpt(ck:dict, bb, opt) -> dict:
     from peft import set_peft_model_state_dict
-    ck = load_checkpoint(path)
     set_peft_model_state_dict(bb.model, ck['lora']); opt.load_state_dict(ck['optimizer']); torch.set_rng_state(ck['rng'])
     return ck
 
@@ -197,6 +196,8 @@ def _train(cfg:TrainConfig, callback:Callable|None=None) -> Path:
     say = print if cfg.progress else (lambda *a, **k: None)
     if (run/'done.json').is_file():
         print(f'reusing finished run {run}'); return run          # always said: the user should know nothing was trained
+    ck_path, met = run/'checkpoints'/'last.pt', run/'metrics.csv'
+    ck = load_checkpoint(ck_path) if ck_path.is_file() else None    # a bad checkpoint is refused before anything is written
     (run/'checkpoints').mkdir(parents=True, exist_ok=True)
     save_config(cfg, run/'config.yaml'); write_json(run/'inputs.json', inputs)
     side = Path(cfg.triplets).with_suffix('.json')       # where the triplets came from: dataset and instance, for evaluation
@@ -217,9 +218,8 @@ def _train(cfg:TrainConfig, callback:Callable|None=None) -> Path:
     per_epoch = math.ceil(len(epoch_batches(len(trips), cfg.batch_size, cfg.seed, 0)) / acc.num_processes)
     total = per_epoch * cfg.epochs if cfg.max_steps is None else min(cfg.max_steps, per_epoch * cfg.epochs)
     start, rows = 0, 0
-    ck_path, met = run/'checkpoints'/'last.pt', run/'metrics.csv'
-    if ck_path.is_file():
-        ck = _load_ckpt(ck_path, bb, opt); start, rows = ck['step'], ck['rows']
+    if ck is not None:
+        _apply_ckpt(ck, bb, opt); start, rows = ck['step'], ck['rows']
         print(f'resuming {run} from step {start}/{total}')
     _truncate_metrics(met, rows)
     if rows == 0: atomic_write(met, 'step,epoch,loss,acc,lr,seconds\n')
