@@ -15,7 +15,7 @@ import yaml
 __all__ = ['CPU_FLAGS', 'PRPGError', 'ConfigError', 'DataError', 'prpg_home', 'cache_dir', 'atomic_write', 'write_json',
            'read_json', 'stable_hash', 'derive_seed', 'make_rng', 'make_np_rng', 'slugify', 'files_fingerprint',
            'text_table', 'run_id', 'from_dict', 'to_dict', 'parse_overrides', 'read_config_dict', 'load_config',
-           'save_config', 'load_checkpoint', 'machine']
+           'save_config', 'name_problem', 'safe_name', 'load_checkpoint', 'machine']
 
 # %% ../nbs/00_core.ipynb #311bf9b3
 class PRPGError(ValueError):
@@ -272,6 +272,24 @@ def load_config(cls, # the config dataclass
 def save_config(cfg, path) -> Path:
     "Write a config dataclass as YAML (atomically)."
     return atomic_write(path, yaml.safe_dump(to_dict(cfg), sort_keys=False))
+
+# %% ../nbs/00_core.ipynb #0ad39f5e
+def name_problem(name) -> str|None:
+    "Why `name` cannot be one path component inside a root; None when it can."
+    if not isinstance(name, str) or not name.strip(): return 'is empty'
+    if name in ('.', '..'): return f'is {name!r}'
+    if '/' in name or '\\' in name: return 'contains a path separator'
+    if '\x00' in name: return 'contains a NUL byte'
+    if re.match(r'^[A-Za-z]:', name): return 'is an absolute path'
+    return None
+
+def safe_name(name, # a name that becomes one folder or file name
+              what:str='name', # what it names, for the message ('class', 'category', 'run name'...)
+             ) -> str:
+    "`name` itself when it is a safe path component, else a `DataError` saying why."
+    why = name_problem(name)
+    if why: raise DataError(f'{what} {name!r} {why}: it becomes a folder name and must stay inside its root; rename it.')
+    return name
 
 # %% ../nbs/00_core.ipynb #7c9092f0
 def load_checkpoint(path:str|Path, # a checkpoint prpg wrote (tensors, numbers, strings, lists, dicts)

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from prpg.core import DataError
 from prpg.data import load_dataset, check_dataset
 from prpg.demo_data import DemoConfig, build_demo
 
@@ -123,3 +124,16 @@ def test_dreambench_loads_through_the_flat_reader():
     assert all(len(db.images(i, 'train')) == 3 for i in db.instances)
     assert sum(len(db.images(i, 'test')) for i in db.instances) == 50
     assert check_dataset(SHARED).ok
+
+def test_traversal_names_are_refused(ds, tmp_path):
+    meta = info(ds)
+    outside = tmp_path/'escape'; (outside).mkdir()                   # images outside the dataset that a name points at
+    shutil.copy(first(ds)[1], outside/'00.png')
+    meta['classes'].append('../../escape'); meta['class_to_sc']['../../escape'] = 'mug'
+    victim = meta['classes'][0]; meta['class_to_sc'][victim] = '../negatives_elsewhere'
+    (ds/'demo_info.json').write_text(json.dumps(meta))
+    code, out = check(ds)
+    assert code == 1 and "class name '../../escape' contains a path separator" in out
+    assert "category name '../negatives_elsewhere' contains a path separator" in out
+    assert sum('escape' in line for line in out.splitlines()) == 1     # named once, as a bad name; never read as a class
+    with pytest.raises(DataError, match='contains a path separator'): load_dataset(ds)
