@@ -15,7 +15,7 @@ import yaml
 __all__ = ['CPU_FLAGS', 'PRPGError', 'ConfigError', 'DataError', 'prpg_home', 'cache_dir', 'atomic_write', 'write_json',
            'read_json', 'stable_hash', 'derive_seed', 'make_rng', 'make_np_rng', 'slugify', 'files_fingerprint',
            'text_table', 'run_id', 'from_dict', 'to_dict', 'parse_overrides', 'read_config_dict', 'load_config',
-           'save_config', 'name_problem', 'safe_name', 'load_checkpoint', 'machine']
+           'save_config', 'name_problem', 'safe_name', 'load_checkpoint', 'load_cache_entry', 'machine']
 
 # %% ../nbs/00_core.ipynb #311bf9b3
 class PRPGError(ValueError):
@@ -291,17 +291,30 @@ def safe_name(name, # a name that becomes one folder or file name
     if why: raise DataError(f'{what} {name!r} {why}: it becomes a folder name and must stay inside its root; rename it.')
     return name
 
-# %% ../nbs/00_core.ipynb #7c9092f0
+# %% ../nbs/00_core.ipynb #654c069d
+def _safe_torch_load(path:Path):
+    "(object, None) read with `weights_only=True`, or (None, why it could not be read)."
+    import pickle, torch
+    try: return torch.load(path, map_location='cpu', weights_only=True), None
+    except (pickle.UnpicklingError, RuntimeError, EOFError, ValueError, TypeError, AttributeError, OSError) as e:
+        return None, (str(e).strip().splitlines()[0][:160] if str(e).strip() else type(e).__name__)
+
 def load_checkpoint(path:str|Path, # a checkpoint prpg wrote (tensors, numbers, strings, lists, dicts)
                     ) -> dict:
     "Read a checkpoint with `weights_only=True`; anything else (code, a truncated file) is a `PRPGError` naming the file."
-    import pickle, torch
     path = Path(path)
-    try: return torch.load(path, map_location='cpu', weights_only=True)
-    except (pickle.UnpicklingError, RuntimeError, EOFError, ValueError, TypeError, AttributeError) as e:
-        why = str(e).strip().splitlines()[0][:160] if str(e).strip() else type(e).__name__
-        raise PRPGError(f'{path}: not a valid prpg checkpoint (it holds more than tensors and plain data, or is truncated: '
-                        f'{why}). prpg never runs code from a checkpoint; remove the file to restart the run from step 0.') from None
+    ck, why = _safe_torch_load(path)
+    if why is None: return ck
+    raise PRPGError(f'{path}: not a valid prpg checkpoint (it holds more than tensors and plain data, or is truncated: '
+                    f'{why}). prpg never runs code from a checkpoint; remove the file to restart the run from step 0.')
+
+def load_cache_entry(path:str|Path, # a file of one of prpg's caches
+                     ):
+    "A cache file read with `weights_only=True`, or None (with a one-line warning) when it is bad: it is then recomputed."
+    import warnings
+    obj, why = _safe_torch_load(Path(path))
+    if why is not None: warnings.warn(f'{path}: bad cache entry ({why}); discarded, it will be recomputed.', stacklevel=2)
+    return obj
 
 # %% ../nbs/00_core.ipynb #ae3c188b
 CPU_FLAGS = ('avx2', 'avx512f', 'avx512_bf16', 'amx_bf16', 'amx_tile', 'avx512_fp16', 'avx_vnni')
