@@ -14,8 +14,8 @@ import yaml
 # %% auto #0
 __all__ = ['CPU_FLAGS', 'PRPGError', 'ConfigError', 'DataError', 'prpg_home', 'cache_dir', 'atomic_write', 'write_json',
            'read_json', 'stable_hash', 'derive_seed', 'make_rng', 'make_np_rng', 'slugify', 'files_fingerprint',
-           'text_table', 'run_id', 'from_dict', 'to_dict', 'parse_overrides', 'read_config_dict', 'load_config',
-           'save_config', 'name_problem', 'safe_name', 'load_checkpoint', 'load_cache_entry', 'machine']
+           'text_table', 'run_id', 'check_bounds', 'from_dict', 'to_dict', 'parse_overrides', 'read_config_dict',
+           'load_config', 'save_config', 'name_problem', 'safe_name', 'load_checkpoint', 'load_cache_entry', 'machine']
 
 # %% ../nbs/00_core.ipynb #311bf9b3
 class PRPGError(ValueError):
@@ -126,7 +126,7 @@ def run_id(name:str, # readable label (instance, experiment...)
     "A run folder name: readable label + hash of *all* inputs, so changed inputs never reuse a run."
     return f'{slugify(name)}-{stable_hash(inputs, n)}'
 
-# %% ../nbs/00_core.ipynb #067d7cd9
+# %% ../nbs/00_core.ipynb #7e955e03
 _TRUE, _FALSE = {'true', 'yes', 'on', '1'}, {'false', 'no', 'off', '0'}
 
 def _type_name(t) -> str:
@@ -202,6 +202,31 @@ def _coerce(v, t, key:str):
     if isinstance(v, t): return v
     raise bad()
 
+def _bound_ok(v, spec:str) -> bool:
+    spec = spec.replace(' ', '')
+    if spec[0] in '[(':
+        lo, hi = (float(x) for x in spec[1:-1].split(','))
+        return (v >= lo if spec[0] == '[' else v > lo) and (v <= hi if spec[-1] == ']' else v < hi)
+    op = next(o for o in ('>=', '<=', '>', '<') if spec.startswith(o)); x = float(spec[len(op):])
+    return {'>=': v >= x, '<=': v <= x, '>': v > x, '<': v < x}[op]
+
+def check_bounds(obj, # a config dataclass instance
+                 where:str='config'):
+    "Every float a finite number, and each field in the class's `BOUNDS` (`{'tau': '> 0', 'dropout': '[0, 1)'}`) in range."
+    import math
+    pre = '' if where == 'config' else f'{where}: '
+    bounds = getattr(type(obj), 'BOUNDS', {})
+    for f in dataclasses.fields(obj):
+        v = getattr(obj, f.name)
+        vals = list(v) if isinstance(v, (tuple, list)) else [v]
+        for x in vals:
+            if isinstance(x, float) and not math.isfinite(x): raise ConfigError(f'{pre}{f.name}: {x} is not a finite number')
+        spec = bounds.get(f.name)
+        if spec is None or v is None: continue
+        for x in vals:
+            if isinstance(x, (int, float)) and not isinstance(x, bool) and not _bound_ok(x, spec):
+                raise ConfigError(f'{pre}{f.name}: {v} is out of range (must be {spec})')
+
 def from_dict(cls, # a dataclass type
               d:dict, # raw values (from YAML, CLI or Python)
               where:str='config', # named in error messages (file name or key)
@@ -220,6 +245,7 @@ def from_dict(cls, # a dataclass type
                and f.default_factory is dataclasses.MISSING]
     if missing: raise ConfigError(f"{where}: missing required key(s) {', '.join(missing)} for {cls.__name__}")
     obj = cls(**kw)
+    check_bounds(obj, where)
     if hasattr(obj, 'validate'): obj.validate()
     return obj
 

@@ -230,12 +230,13 @@ def render_scene(spec:ObjectSpec, # the target object
     out = Image.alpha_composite(canvas, full).convert('RGB')
     return out, np.asarray(full.getchannel('A')) >= 128
 
-# %% ../nbs/02_demo_data.ipynb #18003175
+# %% ../nbs/02_demo_data.ipynb #d9d380bb
 DEMO_VERSION = 1   # bump when drawing changes, so cached builds are rebuilt
 
 @dataclass
 class DemoConfig:
     "Parameters of the offline demo benchmark."
+    BOUNDS = {'n_test_per_shift': '>= 1', 'n_dense_per_shift': '>= 0', 'n_val_per_category': '>= 0'}
     seed: int = 0
     categories: list[str] = field(default_factory=lambda: ['mug', 'bottle', 'shoe'])
     instances_per_category: int = 4

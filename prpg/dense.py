@@ -142,10 +142,11 @@ def coco_metrics(images:list, # (image_id, width, height) of every evaluated ima
     return {'mAP': float(E.stats[0]), 'mAP50': float(E.stats[1]), 'f1': float(np.nanmean(f1_t)), 'f1_50': float(f1_t[0]),
             'n_gt': len(gts), 'n_pred': len(preds)}
 
-# %% ../nbs/32_dense.ipynb #afe86613
+# %% ../nbs/32_dense.ipynb #ce100366
 @dataclass
 class DenseOptions:
     "Options of the dense tasks (detection, segmentation)."
+    BOUNDS = {'grid': '>= 1', 'min_size': '>= 0', 'persam_train_iters': '>= 0', 'batch_size': '>= 1'}
     grid: int = 64                   # patch grid side: 64 = 896 px for /14 backbones, 1024 px for /16 (the reference)
     target: str = 'all'              # target feature from 'all' reference images' masked patches, or the 'first' (reference)
     min_size: int = 100              # threshold mode: remove predicted objects smaller than this (pixels)

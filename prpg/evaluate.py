@@ -37,10 +37,11 @@ def ranking_metrics(relevant_sorted, k:int=10) -> dict:
     return {'ndcg': float((rel * disc).sum() / (ideal * disc).sum()),
             'mrr': float(1.0 / (np.argmax(rel > 0) + 1)), f'top{k}': float(rel[:k].any())}
 
-# %% ../nbs/31_evaluate.ipynb #800a8038
+# %% ../nbs/31_evaluate.ipynb #a72b7d4c
 @dataclass
 class GlobalOptions:
     "Options of the global tasks."
+    BOUNDS = {'top_k': '>= 1', 'batch_size': '>= 1'}
     negatives: Literal['all', 'category'] = 'all'          # other instances' test images used as negatives
     split_negatives: Literal['all', 'same'] = 'all'        # per-split AP: all negatives, or only the same split's
     top_k: int = 10

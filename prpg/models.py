@@ -366,10 +366,11 @@ def embed_images(bb:Backbone, # the backbone (its embedding mode is used)
     e = torch.cat(out) if out else torch.zeros(0, bb.dim)
     return F.normalize(e, dim=-1) if normalize else e
 
-# %% ../nbs/10_models.ipynb #7fd18aac
+# %% ../nbs/10_models.ipynb #87d938a5
 @dataclass
 class LoraSettings:
     "LoRA hyper-parameters."
+    BOUNDS = {'r': '>= 1', 'alpha': '> 0', 'dropout': '[0, 1)'}
     r: int = 16
     alpha: float = 16.0
     dropout: float = 0.1

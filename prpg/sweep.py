@@ -49,10 +49,11 @@ def run_point(notebook:str|Path, params:dict, point_dir:str|Path, kernel:str='py
     rec['seconds'] = time.time() - t0
     return rec
 
-# %% ../nbs/45_sweep.ipynb #c33ee1ed
+# %% ../nbs/45_sweep.ipynb #55985583
 @dataclass
 class SweepConfig:
     "A notebook sweep."
+    BOUNDS = {'jobs': '>= 1', 'timeout': '>= 1'}
     notebook: Path = Path('nbs/90_pipeline.ipynb')
     grid: dict = field(default_factory=dict)            # parameter -> list of values (scalars are fixed)
     out: Path = Path('runs/sweep')

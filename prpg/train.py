@@ -26,10 +26,11 @@ __all__ = ['PRESETS', 'GENERIC_VERSION', 'TrainConfig', 'make_train_config', 'lo
            'collate_triplets', 'epoch_batches', 'TrainingError', 'run_inputs', 'plot_curves', 'train',
            'load_personalized', 'GenericConfig', 'pretrain_generic', 'demo_generic_path']
 
-# %% ../nbs/12_train.ipynb #06562e42
+# %% ../nbs/12_train.ipynb #f7895cee
 @dataclass
 class TrainConfig:
     "One personalization run: a triplet file, a backbone, LoRA and optimisation settings."
+    BOUNDS = {'lr': '> 0', 'tau': '> 0', 'margin': '>= 0', 'weight_decay': '>= 0', 'image_size': '>= 8', 'num_workers': '>= 0'}
     triplets: Path|None = None            # triplet CSV (prpg.triplets)
     name: str = ''                        # readable run label (default: the triplet file's stem)
     preset: Literal['prpg', 'paper'] = 'prpg'

@@ -51,3 +51,34 @@ def test_overwrite_never_deletes_a_folder_prpg_did_not_make(tmp_path):
     assert code == 2 and len(err.strip().splitlines()) == 1
     assert str(mine) in err and 'not a demo build' in err
     assert listing(mine) == before
+
+BAD_ARGS = [  # (command line, the key the one-line message must name)
+    (['train', '--triplets', 't.csv', '--lr', 'nan'], 'lr: nan is not a finite number'),
+    (['train', '--triplets', 't.csv', '--lora.r', '0'], 'lora: r: 0'),
+    (['train', '--triplets', 't.csv', '--lora.r', '-2'], 'lora: r: -2'),
+    (['train', '--triplets', 't.csv', '--lora.dropout', '1.5'], 'lora: dropout: 1.5'),
+    (['train', '--triplets', 't.csv', '--lora.alpha', '-1'], 'lora: alpha: -1'),
+    (['train', '--triplets', 't.csv', '--image_size', '-56'], 'image_size: -56'),
+    (['train', '--triplets', 't.csv', '--image_size', '0'], 'image_size: 0'),
+    (['train', '--triplets', 't.csv', '--weight_decay', '-1'], 'weight_decay: -1'),
+    (['train', '--triplets', 't.csv', '--num_workers', '-1'], 'num_workers: -1'),
+    (['train', '--triplets', 't.csv', '--tau', '-1'], 'tau: -1'),
+    (['train', '--triplets', 't.csv', '--margin', '-1'], 'margin: -1'),
+    (['evaluate', '--run', 'r', '--dense.grid', '0'], 'dense: grid: 0'),
+    (['evaluate', '--run', 'r', '--options.top_k', '-1'], 'options: top_k: -1'),
+    (['evaluate', '--run', 'r', '--options.batch_size', '0'], 'options: batch_size: 0'),
+    (['sweep', '--jobs', '-1'], 'jobs: -1'),
+    (['demo-data', 'out', '--n_test_per_shift', '-1'], 'n_test_per_shift: -1'),
+    (['generate', 'cutpaste', '--data_root', 'd', '--cutpaste.size', '[100000,100000]'], 'cutpaste: size: (100000, 100000)'),
+    (['generate', 'cutpaste', '--data_root', 'd', '--cutpaste.feather', '-5'], 'cutpaste: feather: -5'),
+    (['generate', 'cutpaste', '--data_root', 'd', '--cutpaste.flip', '2'], 'cutpaste: flip: 2'),
+]
+
+import pytest
+
+@pytest.mark.parametrize('args,names', BAD_ARGS, ids=[' '.join(a[:1] + a[-2:]) for a, _ in BAD_ARGS])
+def test_bad_value_is_one_line_and_writes_nothing(tmp_path, args, names):
+    r = subprocess.run([PRPG, *args], capture_output=True, text=True, cwd=tmp_path)
+    lines = r.stderr.strip().splitlines()
+    assert r.returncode == 2 and len(lines) == 1 and names in lines[0], r.stderr
+    assert list(tmp_path.iterdir()) == []                           # nothing written

@@ -61,10 +61,11 @@ def background_from(path:str|Path, rng:np.random.Generator, size:tuple) -> Image
     x, y = int(rng.integers(0, iw - cw + 1)), int(rng.integers(0, ih - ch + 1))
     return im.crop((x, y, x + cw, y + ch)).resize((W, H), Image.BICUBIC)
 
-# %% ../../nbs/23_cutpaste.ipynb #4f12aec1
+# %% ../../nbs/23_cutpaste.ipynb #973244ac
 @dataclass
 class CutPasteConfig:
     "How cut/paste positives are made."
+    BOUNDS = {'size': '<= 8192', 'flip': '[0, 1]', 'rotate': '[0, 180]', 'feather': '>= 0'}
     n_per_instance: int = 100             # positives per instance
     size: tuple[int, int] = (512, 512)    # output (width, height)
     scale: tuple[float, float] = (0.35, 0.8)   # object's longer side / canvas's shorter side
