@@ -28,7 +28,7 @@ from .stats import LEVEL
 # %% auto #0
 __all__ = ['TripletsJob', 'GenerateJob', 'EvaluateJob', 'main']
 
-# %% ../nbs/51_cli.ipynb #89a5017b
+# %% ../nbs/51_cli.ipynb #6d743a03
 @dataclass
 class TripletsJob:
     "Sample triplet files for the instances of a dataset."
@@ -168,9 +168,9 @@ def _evaluate(a, rest) -> int:
 def _report(a, rest) -> int:
     if rest: raise PRPGError(f'unexpected arguments {rest}')
     results = load_results(a.runs, a.classes)
-    rows = report(results, a.out)
-    print(format_table(rows))
     cmp = compare(results)
+    rows = report(results, a.out, cmp=cmp)
+    print(format_table(rows))
     print(f'\npersonalized − pretrained, paired over {len(results)} instance(s) ({LEVEL:.0%} bootstrap intervals):')
     print(format_deltas(cmp, splits=a.splits))
     for line in verdict_lines(cmp, 'pretrained'): print('  ' + line)

@@ -126,7 +126,7 @@ def run_id(name:str, # readable label (instance, experiment...)
     "A run folder name: readable label + hash of *all* inputs, so changed inputs never reuse a run."
     return f'{slugify(name)}-{stable_hash(inputs, n)}'
 
-# %% ../nbs/00_core.ipynb #7e955e03
+# %% ../nbs/00_core.ipynb #1b063f75
 _TRUE, _FALSE = {'true', 'yes', 'on', '1'}, {'false', 'no', 'off', '0'}
 
 def _type_name(t) -> str:
@@ -202,6 +202,7 @@ def _coerce(v, t, key:str):
     if isinstance(v, t): return v
     raise bad()
 
+# %% ../nbs/00_core.ipynb #eac472a0
 def _bound_ok(v, spec:str) -> bool:
     spec = spec.replace(' ', '')
     if spec[0] in '[(':
@@ -227,6 +228,7 @@ def check_bounds(obj, # a config dataclass instance
             if isinstance(x, (int, float)) and not isinstance(x, bool) and not _bound_ok(x, spec):
                 raise ConfigError(f'{pre}{f.name}: {v} is out of range (must be {spec})')
 
+# %% ../nbs/00_core.ipynb #cd963eb7
 def from_dict(cls, # a dataclass type
               d:dict, # raw values (from YAML, CLI or Python)
               where:str='config', # named in error messages (file name or key)

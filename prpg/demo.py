@@ -25,7 +25,7 @@ from .stats import LEVEL, verdict
 # %% auto #0
 __all__ = ['SUMMARY_METRICS', 'DemoRunConfig', 'summary_markdown', 'run_demo']
 
-# %% ../nbs/50_demo.ipynb #ea12b492
+# %% ../nbs/50_demo.ipynb #e08938d8
 def _demo_train() -> TrainConfig:
     return TrainConfig(backbone='demo_generic', lr=1e-3, epochs=1, batch_size=16, checkpoint_every=1000, progress=False)
 
@@ -42,7 +42,7 @@ class DemoRunConfig:
     stages: list[str] = field(default_factory=lambda: ['cutpaste', 'triplets', 'train', 'evaluate'])
     dense: DenseOptions = field(default_factory=lambda: DenseOptions(grid=16))   # 16 x 8-px patches = the demo's 128 px
 
-
+# %% ../nbs/50_demo.ipynb #cf1a7300
 SUMMARY_METRICS = ('classification_ap', 'classification_ap_lookalikes', 'retrieval_ndcg', 'detection_ap', 'segmentation_ap')
 
 def _means(results:list[dict]) -> dict:
@@ -67,6 +67,7 @@ def _summarize(results:list[dict]) -> dict:
                          for r in results}
     return s
 
+# %% ../nbs/50_demo.ipynb #1687bbd1
 def _who(summary:dict) -> str:
     n = summary['test_classes']['instances']
     return f'the {n} test-class instances' if summary['delta_instances'] == 'test classes' else f'all {n} instances'
@@ -103,6 +104,7 @@ def _print_results(results:list[dict], rows:list[dict], summary:dict, out:Path):
     for line in verdict_lines({'all': summary['delta']}): print('  ' + line)
     print(f"figure: {out/'report'/'report.png'}")
 
+# %% ../nbs/50_demo.ipynb #3c2f6d51
 def run_demo(cfg:DemoRunConfig|None=None, # job configuration
              verbose:bool=True, # print progress and the final table
             ) -> dict:

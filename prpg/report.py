@@ -26,7 +26,7 @@ __all__ = ['GLOBAL_METRICS', 'DENSE_METRICS', 'METRICS', 'TABLE_METRICS', 'DELTA
            'format_table', 'compare', 'format_deltas', 'verdict_lines', 'run_delta', 'plot_compare', 'load_results',
            'report']
 
-# %% ../nbs/33_report.ipynb #a76bba43
+# %% ../nbs/33_report.ipynb #b7bdcd3d
 GLOBAL_METRICS = ('classification_ap', 'classification_ap_lookalikes', 'retrieval_ndcg', 'retrieval_mrr')
 DENSE_METRICS = tuple(f'{p}{t}_{m}' for p in ('', 'persam_') for t in DENSE_TASKS for m in ('ap', 'ap50', 'f1', 'f1_50'))
 METRICS = GLOBAL_METRICS + DENSE_METRICS
@@ -117,6 +117,7 @@ def evaluate_run(run:str|Path, # a finished training run
             fig = fn(res); fig.savefig(out/f'{name}.png', dpi=80); plt.close(fig)
     return res
 
+# %% ../nbs/33_report.ipynb #ed76f6b7
 def result_rows(res:dict) -> list[dict]:
     "Flat rows (model x split) of one run's results."
     rows = []
@@ -318,7 +319,7 @@ def plot_compare(results:list[dict], cmp:dict|None=None, a:str='pretrained', b:s
              ha='center', va='bottom', fontsize=8)
     fig.tight_layout(rect=(0, 0.02, 1, 1)); return fig
 
-# %% ../nbs/33_report.ipynb #0656d5ff
+# %% ../nbs/33_report.ipynb #05f71f26
 def load_results(runs:list, # run folders (each with eval/results.json) or results dicts
                  classes:str='all', # 'all', or only the instances of the dataset's 'test' (or 'val') classes (class_to_split)
                 ) -> list[dict]:
@@ -346,13 +347,14 @@ def _delta_csv(cmp:dict) -> str:
 def report(runs:list, # run folders (each with eval/results.json) or results dicts
            out:str|Path|None=None, # where to write report.csv / report.json / delta.csv / report.png
            classes:str='all', # 'all', or only the instances of the dataset's 'test' (or 'val') classes (class_to_split)
+           cmp:dict|None=None, # an already computed `compare` of these runs (saves recomputing the bootstrap)
           ) -> list[dict]:
     "Aggregate evaluated runs into one table and the paired comparison, written with one figure; returns the table rows."
     results = load_results(runs, classes)
     rows = aggregate(results)
     if out:
         out = Path(out); out.mkdir(parents=True, exist_ok=True)
-        cmp = compare(results)
+        cmp = cmp or compare(results)
         write_json(out/'report.json', {'rows': rows, 'delta': cmp, 'level': LEVEL, 'runs': [r.get('run') for r in results]})
         buf = io.StringIO(); w = csv.DictWriter(buf, list(rows[0]), lineterminator='\n'); w.writeheader(); w.writerows(rows)
         atomic_write(out/'report.csv', buf.getvalue())

@@ -9,7 +9,8 @@ import math, warnings
 import numpy as np
 
 # %% auto #0
-__all__ = ['LEVEL', 'N_BOOT', 'mean_interval', 'paired_delta', 'verdict', 'format_delta', 'image_bootstrap_ap']
+__all__ = ['LEVEL', 'N_BOOT', 'mean_interval', 'paired_delta', 'verdict', 'format_delta', 'average_precision_rows',
+           'image_bootstrap_ap']
 
 # %% ../nbs/05_stats.ipynb #37ebb83b
 LEVEL = 0.95      # the confidence level of every interval prpg reports
@@ -60,20 +61,35 @@ def format_delta(d:dict, digits:int=3) -> str:
     ci = f' [{f(d["lo"])}, {f(d["hi"])}]' if d['n'] >= 2 and d['lo'] == d['lo'] else ''
     return f"{f(d['mean'])}{ci} {d['improved']}/{d['n']} improved"
 
-# %% ../nbs/05_stats.ipynb #a7f1ed37
+# %% ../nbs/05_stats.ipynb #339da27c
+def average_precision_rows(y:np.ndarray, # (B, N) bool labels, one row per ranking
+                           s:np.ndarray, # (B, N) scores
+                          ) -> np.ndarray:
+    "AP of every row, as `sklearn.metrics.average_precision_score` defines it (tied scores form one threshold)."
+    y, s = np.asarray(y, bool), np.asarray(s, float)
+    order = np.argsort(-s, axis=1, kind='stable')
+    ys, ss = np.take_along_axis(y, order, 1), np.take_along_axis(s, order, 1)
+    n = ys.shape[1]; idx = np.broadcast_to(np.arange(n), ys.shape)
+    is_end = np.ones_like(ys); is_end[:, :-1] = ss[:, 1:] != ss[:, :-1]          # last position of each tie group
+    end = np.minimum.accumulate(np.where(is_end, idx, n)[:, ::-1], axis=1)[:, ::-1]
+    tp = np.cumsum(ys, axis=1)
+    prec = np.take_along_axis(tp, end, 1) / (end + 1)
+    npos = ys.sum(1)
+    return np.where(npos > 0, (ys * prec).sum(1) / np.maximum(npos, 1), np.nan)
+
+# %% ../nbs/05_stats.ipynb #03c967dc
 def image_bootstrap_ap(labels, # (N,) bool: is the image the target instance
                        score_a, # (N,) the baseline's scores of the same images
                        score_b, # (N,) the other model's scores
                        seed:int=0, level:float=LEVEL, n_boot:int=2000) -> dict:
     "Paired AP difference b − a on one instance's test images, with a stratified image-bootstrap interval."
-    from sklearn.metrics import average_precision_score as ap
     y = np.asarray(labels, bool); sa, sb = np.asarray(score_a, float), np.asarray(score_b, float)
     if not (y.any() and (~y).any()): raise ValueError('image_bootstrap_ap: needs both positive and negative images')
     pos, neg = np.flatnonzero(y), np.flatnonzero(~y)
-    rng = np.random.default_rng(seed); diffs = np.empty(n_boot)
-    for i in range(n_boot):
-        idx = np.concatenate([rng.choice(pos, len(pos)), rng.choice(neg, len(neg))])
-        diffs[i] = ap(y[idx], sb[idx]) - ap(y[idx], sa[idx])
+    rng = np.random.default_rng(seed)
+    idx = np.concatenate([rng.choice(pos, (n_boot, len(pos))), rng.choice(neg, (n_boot, len(neg)))], axis=1)
+    diffs = average_precision_rows(y[idx], sb[idx]) - average_precision_rows(y[idx], sa[idx])
+    ap_a, ap_b = average_precision_rows(y[None], sa[None])[0], average_precision_rows(y[None], sb[None])[0]
     q = (1 - level) / 2
-    return {'mean': float(ap(y, sb) - ap(y, sa)), 'lo': float(np.quantile(diffs, q)), 'hi': float(np.quantile(diffs, 1 - q)),
-            'improved': int(ap(y, sb) > ap(y, sa)), 'worse': int(ap(y, sb) < ap(y, sa)), 'n': 1, 'resampled': 'images'}
+    return {'mean': float(ap_b - ap_a), 'lo': float(np.quantile(diffs, q)), 'hi': float(np.quantile(diffs, 1 - q)),
+            'improved': int(ap_b > ap_a), 'worse': int(ap_b < ap_a), 'n': 1, 'resampled': 'images'}
