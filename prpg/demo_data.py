@@ -16,10 +16,10 @@ from .data import SHIFTS
 
 # %% auto #0
 __all__ = ['CATEGORIES', 'PATTERNS', 'DECALS', 'PALETTE', 'BASE_COLOUR', 'PROPORTIONS', 'VARIANTS', 'SCENES', 'DEMO_VERSION',
-           'ObjectSpec', 'random_spec', 'instance_specs', 'render_object', 'render_scene', 'DemoConfig', 'demo_root',
-           'build_demo']
+           'ObjectSpec', 'random_spec', 'instance_specs', 'benchmark_half', 'benchmark_specs', 'render_object',
+           'render_scene', 'DemoConfig', 'demo_root', 'build_demo']
 
-# %% ../nbs/02_demo_data.ipynb #9b3b57dd
+# %% ../nbs/02_demo_data.ipynb #33793947
 CATEGORIES = ('mug', 'bottle', 'shoe', 'lamp')
 PATTERNS = ('plain', 'stripes', 'dots', 'checks', 'zigzag', 'band')
 DECALS = ('none', 'star', 'circle', 'triangle', 'diamond')
@@ -62,6 +62,27 @@ def instance_specs(category:str, n:int, seed:int) -> list[ObjectSpec]:
         s = random_spec(category, rng)
         if s.pattern == 'plain' and s.decal == 'none': continue            # keep some detail to learn
         if all(s.name != o.name for o in out): out.append(s)
+    return out
+
+def benchmark_half(spec:ObjectSpec) -> bool:
+    "True for the half of the object space benchmark instances come from (a hash of category and details); the demo's generic backbone is pretrained only on the other half."
+    return int(hashlib.sha256(repr((spec.category,) + spec.key()).encode()).hexdigest()[:8], 16) % 2 == 0
+
+def benchmark_specs(categories:list, # categories, in order
+                    n:int, # instances per category
+                    seed:int,
+                   ) -> dict[str, list[ObjectSpec]]:
+    "`n` look-alike instances per category from the benchmark's half; no two instances, even of different categories, share the details that make them unique (pattern + accent colour, decal + its colour)."
+    used, out = set(), {}
+    for c in categories:
+        rng, out[c], tries = make_np_rng(seed, 'benchmark', c), [], 0
+        while len(out[c]) < n:
+            tries += 1
+            if tries > 20000: raise ConfigError(f'instances_per_category: cannot draw {n} instances of {c!r} with unique details; use fewer.')
+            s = random_spec(c, rng)
+            pa, dc = ('pattern', s.pattern, s.accent), ('decal', s.decal, s.decal_colour)
+            if s.pattern == 'plain' or s.decal == 'none' or not benchmark_half(s) or pa in used or dc in used: continue
+            used |= {pa, dc}; out[c].append(s)
     return out
 
 # %% ../nbs/02_demo_data.ipynb #8fe76b7a
@@ -230,8 +251,8 @@ def render_scene(spec:ObjectSpec, # the target object
     out = Image.alpha_composite(canvas, full).convert('RGB')
     return out, np.asarray(full.getchannel('A')) >= 128
 
-# %% ../nbs/02_demo_data.ipynb #d9d380bb
-DEMO_VERSION = 1   # bump when drawing changes, so cached builds are rebuilt
+# %% ../nbs/02_demo_data.ipynb #e0c915d9
+DEMO_VERSION = 2   # bump when drawing changes, so cached builds are rebuilt (2: unique details across categories)
 
 @dataclass
 class DemoConfig:
@@ -298,7 +319,7 @@ def _save(im:Image.Image, p:Path):
 def _write_demo(cfg:DemoConfig, root:Path, progress:bool):
     from tqdm.auto import tqdm
     size, seed = (cfg.width, cfg.height), cfg.seed
-    specs = {c: instance_specs(c, cfg.instances_per_category, seed) for c in cfg.categories}
+    specs = benchmark_specs(cfg.categories, cfg.instances_per_category, seed)
     inst = [s for c in cfg.categories for s in specs[c]]
     annos, jobs = {}, []
     for s in inst:

@@ -10,7 +10,7 @@ import torch.nn.functional as F
 from .core import ConfigError
 
 # %% auto #0
-__all__ = ['LOSSES', 'infonce', 'infonce_multipos', 'triplet_margin', 'contrastive_loss', 'triplet_accuracy']
+__all__ = ['LOSSES', 'infonce', 'infonce_multipos', 'triplet_margin', 'contrastive_loss', 'triplet_accuracy', 'patch_contrast']
 
 # %% ../nbs/11_losses.ipynb #32f2277d
 def _norm(*xs): return [F.normalize(x.float(), dim=-1) for x in xs]
@@ -47,3 +47,26 @@ def triplet_accuracy(q, p, n) -> float:
     "Share of triplets whose anchor is closer (cosine) to its positive than to its negative."
     q, p, n = _norm(q, p, n)
     return float(((q * p).sum(-1) > (q * n).sum(-1)).float().mean())
+
+# %% ../nbs/11_losses.ipynb #c7f6d43c
+def patch_contrast(fa:torch.Tensor, # (B, N, C) patch features of the anchors (any scale: normalised here)
+                   fp:torch.Tensor, # (B, N, C) patch features of the positives
+                   fn:torch.Tensor, # (B, N, C) patch features of the negatives (every patch is a negative)
+                   ma:torch.Tensor, # (B, N) object coverage of the anchors' patches in [0, 1]; < 0 = mask unknown
+                   mp:torch.Tensor, # (B, N) object coverage of the positives' patches
+                   tau:float=0.1,
+                  ) -> torch.Tensor:
+    "Masked patch contrast: the other view's object patches against its background and all negatives' patches."
+    fa, fp, fn = _norm(fa, fp, fn)
+    neg = fn.reshape(-1, fn.shape[-1])                                     # all negative patches of the batch
+    terms = []
+    for fq, mq, fk, mk in ((fa, ma, fp, mp), (fp, mp, fa, ma)):
+        wq, pos = (mq >= 0.5).float(), mk >= 0.5
+        q = F.normalize((fq * wq[..., None]).sum(1), dim=-1)                # (B, C) masked-mean prototype
+        s_own, s_neg = torch.einsum('bnc,bc->bn', fk, q) / tau, q @ neg.T / tau
+        den = torch.logsumexp(torch.cat([s_own, s_neg], 1), 1)
+        num = torch.logsumexp(s_own.masked_fill(~pos, float('-inf')), 1)
+        ok = (wq.sum(1) > 0) & pos.any(1)
+        terms.append((den - num)[ok])
+    t = torch.cat(terms)
+    return t.mean() if len(t) else fa.sum() * 0.0

@@ -184,7 +184,7 @@ def _spec_from_folder(path:Path, name:str|None=None) -> BackboneSpec:
                         crop_ratio=1.0 if clip else 224 / 256, mean=CLIP_MEAN if clip else IMAGENET_MEAN,
                         std=CLIP_STD if clip else IMAGENET_STD)
 
-# %% ../nbs/10_models.ipynb #6aeace9e
+# %% ../nbs/10_models.ipynb #bb926167
 EMBEDDINGS = ('cls', 'cls+meanpatch', 'meanpatch')
 
 class Backbone(nn.Module):
@@ -228,13 +228,12 @@ class Backbone(nn.Module):
             return self.base_model.vision_model.post_layernorm(h)
         return self.model(pixel_values=x).last_hidden_state
 
-    def forward(self, x:torch.Tensor) -> torch.Tensor:
-        "The embedding `(B, dim)` of normalised images (not L2-normalised: losses and metrics normalise)."
+    def forward(self, x:torch.Tensor, patches:bool=False):
+        "The embedding `(B, dim)` of normalised images (not L2-normalised: losses and metrics normalise); with `patches`, also the patch tokens `(B, h*w, C)`."
         t = self.tokens(x).float()
-        cls, patches = t[:, 0], t[:, self.num_prefix:]
-        if self.embedding == 'cls': return cls
-        if self.embedding == 'meanpatch': return patches.mean(1)
-        return torch.cat([cls, patches.mean(1)], -1)
+        cls, pt = t[:, 0], t[:, self.num_prefix:]
+        e = cls if self.embedding == 'cls' else pt.mean(1) if self.embedding == 'meanpatch' else torch.cat([cls, pt.mean(1)], -1)
+        return (e, pt) if patches else e
 
     def dense(self, x:torch.Tensor) -> torch.Tensor:
         "Patch features `(B, C, H/p, W/p)` (L2-normalised per location)."
@@ -275,7 +274,7 @@ def load_backbone(model:str|Path, # registry name, `timm:<name>`, or a local mod
     if weights is not None: spec = replace(spec, source=str(weights))
     return Backbone(m.eval(), spec, size, embedding)
 
-# %% ../nbs/10_models.ipynb #a6c6605a
+# %% ../nbs/10_models.ipynb #ad443691
 @dataclass
 class AugmentConfig:
     "Training augmentation (on images, before normalisation)."
@@ -302,6 +301,17 @@ class Preprocess:
 
     def finish(self, t:torch.Tensor, g:torch.Generator|None=None) -> torch.Tensor:
         "Augment (if enabled, with generator `g`) and normalise a uint8 tensor."
+        return (self._geometry(t, g).float() / 255 - self.mean) / self.std
+
+    def finish_masked(self, t:torch.Tensor, # uint8 image (3, S, S)
+                      mask:torch.Tensor, # uint8 mask (S, S), 255 = object
+                      g:torch.Generator|None=None,
+                     ) -> tuple[torch.Tensor, torch.Tensor]:
+        "`finish` with a mask carried through the same flip, rotation and crop: (normalised image, mask in [0, 1])."
+        x = self._geometry(torch.cat([t, mask[None]]), g).float() / 255
+        return (x[:3] - self.mean) / self.std, x[3]
+
+    def _geometry(self, t:torch.Tensor, g:torch.Generator|None=None) -> torch.Tensor:
         import torchvision.transforms.v2.functional as TF
         a = self.augment
         if a is not None:
@@ -313,7 +323,7 @@ class Preprocess:
                 s = lo + float(r[2]) * (hi - lo); side = max(1, int(round(self.size * math.sqrt(s))))
                 y0 = int(float(r[3]) * (self.size - side + 1)); x0 = int(float(torch.rand(1, generator=g)) * (self.size - side + 1))
                 t = TF.resized_crop(t, y0, x0, side, side, [self.size, self.size], antialias=True)
-        return (t.float() / 255 - self.mean) / self.std
+        return t
 
     def __call__(self, im:Image.Image|str|Path, g:torch.Generator|None=None) -> torch.Tensor:
         if not isinstance(im, Image.Image): im = load_image(im, max_side=self.resize * 2)

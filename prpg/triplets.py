@@ -16,7 +16,7 @@ from .data import Dataset, list_images
 # %% auto #0
 __all__ = ['COLUMNS', 'TripletConfig', 'Triplet', 'sample_triplets', 'write_triplets', 'read_triplets', 'make_triplets']
 
-# %% ../nbs/04_triplets.ipynb #907f3d47
+# %% ../nbs/04_triplets.ipynb #edef98bb
 @dataclass
 class TripletConfig:
     "How to sample triplets for one instance."
@@ -26,6 +26,7 @@ class TripletConfig:
     positives: Literal['auto', 'synthetic', 'real'] = 'auto'   # auto: synthetic if there is any, else real
     distinct: bool = False              # forbid anchor == positive (the reference allows it)
     hard_negative_frac: float = 0.0     # share of negatives taken from other real instances of the category
+    other_category_frac: float = 0.0    # of the other negatives, the share taken from other categories' negatives (keeps "mug vs shoe")
     allow_fewer: bool = False           # accept fewer synthetic images than num_synthetic
     seed: int = 0
 
@@ -33,6 +34,7 @@ class TripletConfig:
         if self.num_triplets < 1: raise ConfigError('num_triplets: must be at least 1')
         if self.num_synthetic is not None and self.num_synthetic < 0: raise ConfigError('num_synthetic: must be >= 0 or None (all)')
         if not 0 <= self.hard_negative_frac <= 1: raise ConfigError('hard_negative_frac: must be between 0 and 1')
+        if not 0 <= self.other_category_frac <= 1: raise ConfigError('other_category_frac: must be between 0 and 1')
 
 @dataclass(frozen=True)
 class Triplet:
@@ -50,7 +52,7 @@ class Triplet:
     @property
     def right(self) -> Path: return self.negative if self.label == 0 else self.positive
 
-# %% ../nbs/04_triplets.ipynb #5f364ec1
+# %% ../nbs/04_triplets.ipynb #5dd32484
 def _sorted(paths) -> list[Path]: return sorted({Path(p) for p in paths}, key=lambda p: p.as_posix())
 
 def sample_triplets(real:list, # the instance's real reference images
@@ -59,10 +61,11 @@ def sample_triplets(real:list, # the instance's real reference images
                     cfg:TripletConfig|None=None,
                     hard_negatives:list|None=None, # real images of other instances of the same category
                     stream:str='', # names an independent random stream (the instance), so instances do not share draws
+                    other_negatives:list|None=None, # negatives of other categories (for `other_category_frac`)
                    ) -> list[Triplet]:
     "Sample `cfg.num_triplets` triplets following the reference semantics (sorted inputs, private seeded RNG)."
     cfg = cfg or TripletConfig(); cfg.validate()
-    R, S, N, H = _sorted(real), _sorted(synthetic), _sorted(negatives), _sorted(hard_negatives or [])
+    R, S, N, H, O = _sorted(real), _sorted(synthetic), _sorted(negatives), _sorted(hard_negatives or []), _sorted(other_negatives or [])
     if not R: raise DataError('no real reference images: every instance needs its photos (train/<instance>/).')
     if not N: raise DataError('no negatives: triplets need images of other objects of the same category.')
     rng = make_rng(cfg.seed, 'triplets', stream)
@@ -84,15 +87,19 @@ def sample_triplets(real:list, # the instance's real reference images
         raise DataError('distinct=True needs at least two positive images (only one exists).')
     if cfg.hard_negative_frac > 0 and not H:
         raise DataError('hard_negative_frac > 0 but there are no other instances of this category to take hard negatives from.')
+    if cfg.other_category_frac > 0 and not O:
+        raise DataError('other_category_frac > 0 but there are no negatives of other categories.')
     real_set, out = set(R), []
     for i in range(cfg.num_triplets):
         hard = cfg.hard_negative_frac > 0 and rng.random() < cfg.hard_negative_frac
-        neg = rng.choice(H if hard else N)
+        other = not hard and cfg.other_category_frac > 0 and rng.random() < cfg.other_category_frac   # no draw when 0: same streams as before
+        neg = rng.choice(H if hard else O if other else N)
         anc = rng.choice(A)
         pos = rng.choice(P)
         while cfg.distinct and pos == anc: pos = rng.choice(P)
         label = int(rng.random() < 0.5)
-        out.append(Triplet(i, label, anc, pos, neg, 'real' if anc in real_set else 'synthetic', 'hard' if hard else 'negatives'))
+        out.append(Triplet(i, label, anc, pos, neg, 'real' if anc in real_set else 'synthetic',
+                           'hard' if hard else 'other_category' if other else 'negatives'))
     return out
 
 # %% ../nbs/04_triplets.ipynb #53452d51
@@ -158,7 +165,7 @@ def read_triplets(path:str|Path, # triplet CSV
                                  'Pass roots= with the data\'s new location, or sample the triplets again.')
     return out
 
-# %% ../nbs/04_triplets.ipynb #869378d8
+# %% ../nbs/04_triplets.ipynb #0d8a22e6
 def make_triplets(ds:Dataset, # the dataset
                   instance:str, # instance to personalize
                   out:str|Path, # CSV to write
@@ -176,16 +183,17 @@ def make_triplets(ds:Dataset, # the dataset
     from prpg.data import find_negatives
     neg = find_negatives(neg_root, cat)
     hard = [p for o in ds.instances_of(cat) if o != instance for p in ds.images(o, 'train')] if cfg.hard_negative_frac > 0 else []
+    other = [p for c in ds.categories if c != cat for p in find_negatives(neg_root, c)] if cfg.other_category_frac > 0 else []
     roots = {'real': ds.root, 'negatives': neg_root, **({'synthetic': Path(synthetic_root)} if synthetic_root else {})}
     key = stable_hash({'config': to_dict(cfg), 'instance': instance,
                        'files': {k: sorted(_rel(p, roots) for p in v) for k, v in
-                                 {'real': real, 'synthetic': syn, 'negatives': neg, 'hard': hard}.items()}})
+                                 {'real': real, 'synthetic': syn, 'negatives': neg, 'hard': hard, 'other': other}.items() if v or k != 'other'}})
     side = out.with_suffix('.json')
     if out.is_file() and side.is_file() and not overwrite:
         if read_json(side).get('inputs_hash') == key: return out
         raise DataError(f'{out}: exists and was made from other inputs (config or files changed). '
                         'Write to another file, or pass overwrite=True.')
-    trips = sample_triplets(real, syn, neg, cfg, hard, stream=instance)
+    trips = sample_triplets(real, syn, neg, cfg, hard, stream=instance, other_negatives=other)
     counts = {'anchor_source': dict(Counter(t.anchor_source for t in trips)),
               'negative_source': dict(Counter(t.negative_source for t in trips)),
               'unique': {'anchors': len({t.anchor for t in trips}), 'positives': len({t.positive for t in trips}),

@@ -11,7 +11,7 @@ from .data import SPLITS, Dataset, load_dataset
 from .viz import (RunIndex, fig_png, heatmap_data, instance_gallery, plot_heatmaps, plot_synthetic, synthetic_records)
 
 # %% auto #0
-__all__ = ['InstancePicker', 'HeatmapViewer', 'SyntheticBrowser', 'PhotoUpload']
+__all__ = ['InstancePicker', 'HeatmapViewer', 'SyntheticBrowser', 'PhotoUpload', 'MaskEditor']
 
 # %% ../nbs/41_widgets.ipynb #7ff93621
 def _W():
@@ -145,3 +145,56 @@ class PhotoUpload(_Shell):
         ps = self.paths; need = max(0, self.min_photos - len(ps))
         self.status.value = f'{len(ps)} photo(s) in {self.folder}' + (f'; add {need} more' if need else '; ready')
         if ps: self._show(thumbnails(ps, [p.name for p in ps], ncols=6))
+
+# %% ../nbs/41_widgets.ipynb #5a2da3d9
+def _overlay_png(im, mask, box=None) -> bytes:
+    "The photo with the mask tinted red and the box drawn, as PNG bytes."
+    import io, numpy as np
+    from PIL import Image, ImageDraw
+    a = np.asarray(im.convert('RGB')).astype(np.float32); a[mask] = 0.5 * a[mask] + 0.5 * np.array([230, 30, 30])
+    out = Image.fromarray(a.astype(np.uint8))
+    if box is not None: ImageDraw.Draw(out).rectangle(box, outline=(40, 220, 40), width=max(1, out.width // 200))
+    b = io.BytesIO(); out.save(b, format='PNG'); return b.getvalue()
+
+class MaskEditor(_Shell):
+    "Check and correct the object masks of your photos: GrabCut from a centre prior, or from a box you set with the sliders; Save writes the mask."
+    def __init__(self, photos:list, # image files
+                 masks_dir:str|Path, # where masks go: <masks_dir>/<photo stem>.png (what `read_photos` reads)
+                ):
+        from prpg.data import load_image
+        W = _W(); self.photos, self.masks_dir, self.renders = [Path(p) for p in photos], Path(masks_dir), 0
+        if not self.photos: raise PRPGError('MaskEditor: give at least one photo.')
+        self.photo = W.Dropdown(options=[(p.name, str(p)) for p in self.photos], description='photo')
+        self.use_box = W.Checkbox(value=False, description='box (else centre prior)')
+        self.x = W.IntRangeSlider(description='box x', continuous_update=False)
+        self.y = W.IntRangeSlider(description='box y', continuous_update=False)
+        self.save_button = W.Button(description='save mask'); self.image = W.Image(format='png'); self.status = W.Label()
+        self.photo.observe(lambda ch: self._load(), names='value')
+        for w in (self.use_box, self.x, self.y): w.observe(lambda ch: self.render(), names='value')
+        self.save_button.on_click(lambda b: self.save())
+        self.widget = W.VBox([W.HBox([self.photo, self.use_box, self.save_button]), W.HBox([self.x, self.y]), self.status, self.image])
+        self._load_image = load_image; self._load()
+    def _load(self):
+        self.im = self._load_image(self.photo.value); W, H = self.im.size
+        self._quiet = True
+        self.x.max, self.y.max = W, H; self.x.value, self.y.value = (W // 6, W - W // 6), (H // 6, H - H // 6)
+        self._quiet = False; self.render()
+    @property
+    def box(self) -> tuple|None: return (self.x.value[0], self.y.value[0], self.x.value[1], self.y.value[1]) if self.use_box.value else None
+    @property
+    def mask_path(self) -> Path: return self.masks_dir/f'{Path(self.photo.value).stem}.png'
+    def render(self):
+        if getattr(self, '_quiet', False): return
+        from prpg.generate.masks import grabcut_mask
+        self.mask = grabcut_mask(self.im, box=self.box)
+        saved = ' (saved)' if self.mask_path.is_file() else ''
+        self.status.value = f'{Path(self.photo.value).name}: {self.mask.mean():.0%} of the image; ' + \
+                            (f'box {self.box}' if self.box else 'centre prior') + saved
+        self.image.value = _overlay_png(self.im, self.mask, self.box); self.renders += 1
+    def save(self) -> Path:
+        "Write the shown mask (replacing only a mask this photo already had)."
+        import numpy as np
+        from PIL import Image
+        self.masks_dir.mkdir(parents=True, exist_ok=True)
+        Image.fromarray(self.mask.astype(np.uint8) * 255).save(self.mask_path); self.render()
+        return self.mask_path

@@ -1,9 +1,12 @@
 """`prpg demo` end to end on the offline default: data, check, cut/paste positives, triplets, the generic backbone, one LoRA adapter per
 instance, evaluation (global and dense), and the paired comparison with bootstrap intervals.
 
-The conclusions are read from the intervals, never from a raw margin between two means (that margin flipped sign between CPUs).
-What the demo shows robustly today is asserted: personalization separates an instance from its look-alikes. The other metrics'
-verdicts are recorded and printed; issue 10 tracks making every one of them 'better' on every CPU."""
+The conclusions are read from the paired intervals over the 12 test-class instances, never from a raw margin between two means
+(that margin flipped sign between CPUs). Every stage runs in fp32, so AVX2 and AVX-512-BF16 machines compute the same models up to
+the last bits. Asserted: classification AP and look-alike AP better (interval above 0), look-alike AP improved on at least 80 % of
+the instances with a mean gain of at least 0.15, classification improved on more than half. Retrieval NDCG and detection /
+segmentation AP show no difference on the test instances today (their verdicts are checked for consistency and printed); issue 10
+tracks making them better too."""
 import json, math, subprocess, sys
 from pathlib import Path
 
@@ -18,7 +21,7 @@ def test_demo_end_to_end(tmp_path):
     s = json.loads((out/'summary.json').read_text())
     assert s['stages_done'] == ['data', 'check', 'cutpaste', 'triplets', 'train', 'evaluate']
     n_test = sum(v['class_split'] == 'test' for v in s['per_instance'].values())
-    assert s['delta_instances'] == 'test classes' and s['test_classes']['instances'] == n_test == 9
+    assert s['delta_instances'] == 'test classes' and s['test_classes']['instances'] == n_test == len(s['per_instance']) == 12
     for m in METRICS:                                             # the paired difference agrees with the per-instance values
         d = s['delta'][m]
         diffs = [v[m]['personalized'] - v[m]['generic'] for v in s['per_instance'].values() if v['class_split'] == 'test']
@@ -26,9 +29,10 @@ def test_demo_end_to_end(tmp_path):
         assert d['lo'] <= d['mean'] <= d['hi'] and d['improved'] == sum(x > 0 for x in diffs)
         assert s['verdict'][m] == ('better' if d['lo'] > 0 else 'worse' if d['hi'] < 0 else 'no difference')
         assert f'{m}: {s["verdict"][m]}' in r.stdout                 # one verdict line per metric
-    la = s['delta']['classification_ap_lookalikes']
     print('\n' + (out/'summary.md').read_text())
-    assert la['lo'] > 0 and 2 * la['improved'] > la['n'], la        # better on look-alikes: the interval lies above 0
+    ap, la = s['delta']['classification_ap'], s['delta']['classification_ap_lookalikes']
+    assert ap['lo'] > 0 and 2 * ap['improved'] > ap['n'], ap                 # better: the whole interval lies above 0
+    assert la['lo'] > 0 and la['mean'] >= 0.15 and la['improved'] >= 0.8 * la['n'], la
     assert s['machine']['cores'] >= 1 and 'flags' in s['machine']
     assert len(list(Path(s['synthetic']).glob('*/cp_*.png'))) == 12 * 60       # cut/paste positives of every instance
     assert (out/'report'/'report.png').is_file() and (out/'report'/'delta.csv').is_file() and 'MEAN' in r.stdout
