@@ -26,9 +26,9 @@ from .stats import LEVEL, verdict
 # %% auto #0
 __all__ = ['SUMMARY_METRICS', 'DemoRunConfig', 'summary_markdown', 'run_demo', 'with_overrides', 'select_recipe']
 
-# %% ../nbs/50_demo.ipynb #e93a455b
+# %% ../nbs/50_demo.ipynb #5953b04b
 def _demo_train() -> TrainConfig:
-    # fp32: an AVX2 machine (no bf16) and an AVX-512-BF16 one then train the same model, up to the last bits
+    # fp32: no machine trains in bf16 while another trains in fp32 (AVX2-only CPUs have no fast bf16)
     return TrainConfig(backbone='demo_generic', lr=1e-3, epochs=1, batch_size=16, checkpoint_every=1000, progress=False, precision='fp32',
                        patch_weight=1.0)
 
@@ -49,7 +49,7 @@ class DemoRunConfig:
     cutpaste: CutPasteConfig = field(default_factory=lambda: CutPasteConfig(n_per_instance=60, size=(128, 128), backgrounds='negatives'))
     stages: list[str] = field(default_factory=lambda: ['cutpaste', 'triplets', 'train', 'evaluate'])
     dense: DenseOptions = field(default_factory=lambda: DenseOptions(grid=16, precision='fp32'))   # 16 x 8-px patches = the demo's 128 px
-    evaluate: GlobalOptions = field(default_factory=lambda: GlobalOptions(precision='fp32'))   # fp32: the same features on every CPU
+    evaluate: GlobalOptions = field(default_factory=lambda: GlobalOptions(precision='fp32'))   # fp32 on every CPU
     select: dict = field(default_factory=dict)   # `prpg demo --select`: recipes (dotted keys -> lists) tried on the val instances
 
 # %% ../nbs/50_demo.ipynb #cf1a7300

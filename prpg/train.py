@@ -377,7 +377,7 @@ def dense_nt_xent(p1:torch.Tensor, p2:torch.Tensor, # (B, N, D) patch projection
         if ok.any(): terms.append(F.cross_entropy(logits[ok], j[ok]))
     return torch.stack(terms).mean() if terms else p1.sum() * 0.0
 
-# %% ../nbs/12_train.ipynb #1e130556
+# %% ../nbs/12_train.ipynb #8247b844
 @dataclass
 class GenericConfig:
     "How the demo's generic backbone is pretrained (self-supervised, fp32)."
@@ -432,7 +432,7 @@ def pretrain_generic(cfg:GenericConfig, out:str|Path, progress:bool=True) -> Pat
         for _ in bar:
             x = X[torch.randperm(len(X), generator=g)[:cfg.batch_size]].float() / 255
             (v1, th1), (v2, th2) = (ssl_views(x, g, cfg.image_size, hue=cfg.hue, geometry=True) for _ in range(2))
-            t = m.forward_features((torch.cat([v1, v2]) - 0.5) / 0.5)               # fp32 on every CPU: the same model everywhere
+            t = m.forward_features((torch.cat([v1, v2]) - 0.5) / 0.5)               # fp32 on every CPU, never bf16 on some
             loss = nt_xent(*head(torch.cat([t[:, 0], t[:, 1:].mean(1)], 1)).chunk(2), cfg.tau)
             if cfg.dense_weight:
                 n = cfg.image_size // cfg.patch_size; p1, p2 = phead(t[:, 1:]).chunk(2)

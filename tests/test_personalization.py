@@ -1,7 +1,7 @@
 """The learning signal: on the offline demo benchmark, LoRA-personalizing the generic demo backbone improves each target
 instance's separation from its same-category look-alikes on held-out test images, for most instances: the paired
-difference's bootstrap interval lies above 0 (never a raw margin between two means). fp32 throughout, so AVX2 and
-AVX-512-BF16 machines train the same models. (Real-only triplets: no generator; hard negatives from the other
+difference's bootstrap interval lies above 0 (never a raw margin between two means). fp32 throughout (no bf16 on
+some CPUs and fp32 on others). (Real-only triplets: no generator; hard negatives from the other
 instances' reference photos.)"""
 import json, warnings
 from pathlib import Path
