@@ -19,7 +19,7 @@ __all__ = ['CATEGORIES', 'PATTERNS', 'DECALS', 'PALETTE', 'BASE_COLOUR', 'PROPOR
            'ObjectSpec', 'random_spec', 'instance_specs', 'benchmark_half', 'benchmark_specs', 'render_object',
            'render_scene', 'DemoConfig', 'demo_root', 'build_demo']
 
-# %% ../nbs/02_demo_data.ipynb #33793947
+# %% ../nbs/02_demo_data.ipynb #9b3b57dd
 CATEGORIES = ('mug', 'bottle', 'shoe', 'lamp')
 PATTERNS = ('plain', 'stripes', 'dots', 'checks', 'zigzag', 'band')
 DECALS = ('none', 'star', 'circle', 'triangle', 'diamond')
@@ -64,6 +64,7 @@ def instance_specs(category:str, n:int, seed:int) -> list[ObjectSpec]:
         if all(s.name != o.name for o in out): out.append(s)
     return out
 
+# %% ../nbs/02_demo_data.ipynb #fd77631a
 def benchmark_half(spec:ObjectSpec) -> bool:
     "True for the half of the object space benchmark instances come from (a hash of category and details); the demo's generic backbone is pretrained only on the other half."
     return int(hashlib.sha256(repr((spec.category,) + spec.key()).encode()).hexdigest()[:8], 16) % 2 == 0
