@@ -344,7 +344,7 @@ def load_cache_entry(path:str|Path, # a file of one of prpg's caches
     if why is not None: warnings.warn(f'{path}: bad cache entry ({why}); discarded, it will be recomputed.', stacklevel=2)
     return obj
 
-# %% ../nbs/00_core.ipynb #ae3c188b
+# %% ../nbs/00_core.ipynb #39591fbd
 CPU_FLAGS = ('avx2', 'avx512f', 'avx512_bf16', 'amx_bf16', 'amx_tile', 'avx512_fp16', 'avx_vnni')
 
 def machine() -> dict:
@@ -362,6 +362,7 @@ def machine() -> dict:
     try:
         import torch
         info.update(torch=torch.__version__, torch_threads=torch.get_num_threads(),
+                    kernels=torch.backends.cpu.get_cpu_capability(),   # what torch dispatches to (ATEN_CPU_CAPABILITY can lower it)
                     gpu=torch.cuda.get_device_name(0) if torch.cuda.is_available() else None)
     except ImportError: pass
     info['native_bf16'] = bool({'avx512_bf16', 'amx_bf16'} & set(info['flags']))
