@@ -1,13 +1,11 @@
 """`prpg demo` end to end on the offline default: data, check, cut/paste positives, triplets, the generic backbone, one LoRA adapter per
 instance, evaluation (global and dense), and the paired comparison with bootstrap intervals.
 
-The conclusions are read from the paired intervals over the 12 test-class instances, never from a raw margin between two means
-(that margin flipped sign between CPUs). Every stage runs in fp32, but last-bit kernel differences between AVX2 and AVX-512 grow
-through training, so only conclusions that held in both an AVX-512 run and an AVX2-restricted run are asserted: classification
-AP and look-alike AP better (interval above 0), look-alike AP improved on at least 80 % of the instances, classification improved
-on more than half. (The look-alike gain was +0.161 on AVX-512 and +0.135 with AVX2 kernels: the issue's 0.15 is not asserted.) Retrieval NDCG and detection /
-segmentation AP show no difference on the test instances today (their verdicts are checked for consistency and printed); issue 10
-tracks making them better too."""
+The conclusions are read from the paired intervals over the 16 test-class instances, never from a raw margin between two means
+(that margin flipped sign between CPUs in an earlier demo). Every stage runs in fp32, but last-bit kernel differences between AVX2
+and AVX-512 grow through training, so the numbers move between machines; what is asserted held both in an AVX-512 run and in an
+AVX2-kernel run (README, nbs/50_demo.ipynb): every metric better (its interval above 0), classification improved on at least 80 %
+of the instances, and a look-alike gain of at least 0.15 with at least 80 % improved (+0.358 in both runs)."""
 import json, math, subprocess, sys
 from pathlib import Path
 
@@ -22,7 +20,7 @@ def test_demo_end_to_end(tmp_path):
     s = json.loads((out/'summary.json').read_text())
     assert s['stages_done'] == ['data', 'check', 'cutpaste', 'triplets', 'train', 'evaluate']
     n_test = sum(v['class_split'] == 'test' for v in s['per_instance'].values())
-    assert s['delta_instances'] == 'test classes' and s['test_classes']['instances'] == n_test == len(s['per_instance']) == 12
+    assert s['delta_instances'] == 'test classes' and s['test_classes']['instances'] == n_test == len(s['per_instance']) == 16
     for m in METRICS:                                             # the paired difference agrees with the per-instance values
         d = s['delta'][m]
         diffs = [v[m]['personalized'] - v[m]['generic'] for v in s['per_instance'].values() if v['class_split'] == 'test']
@@ -31,11 +29,12 @@ def test_demo_end_to_end(tmp_path):
         assert s['verdict'][m] == ('better' if d['lo'] > 0 else 'worse' if d['hi'] < 0 else 'no difference')
         assert f'{m}: {s["verdict"][m]}' in r.stdout                 # one verdict line per metric
     print('\n' + (out/'summary.md').read_text())
+    for m in METRICS: assert s['delta'][m]['lo'] > 0, (m, s['delta'][m])    # better: the whole interval lies above 0
     ap, la = s['delta']['classification_ap'], s['delta']['classification_ap_lookalikes']
-    assert ap['lo'] > 0 and 2 * ap['improved'] > ap['n'], ap                 # better: the whole interval lies above 0
-    assert la['lo'] > 0 and la['improved'] >= 0.8 * la['n'], la
+    assert ap['improved'] >= 0.8 * ap['n'], ap
+    assert la['improved'] >= 0.8 * la['n'] and la['mean'] >= 0.15, la
     assert s['machine']['cores'] >= 1 and 'flags' in s['machine']
-    assert len(list(Path(s['synthetic']).glob('*/cp_*.png'))) == 12 * 60       # cut/paste positives of every instance
+    assert len(list(Path(s['synthetic']).glob('*/cp_*.png'))) == 16 * 60       # cut/paste positives of every instance
     assert (out/'report'/'report.png').is_file() and (out/'report'/'delta.csv').is_file() and 'MEAN' in r.stdout
     # a second run reuses everything: same numbers
     r2 = subprocess.run([PRPG, 'demo', '--config', str(ROOT/'data'/'demo.yaml'), '--out', str(out)], capture_output=True, text=True)
