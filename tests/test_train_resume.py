@@ -1,4 +1,4 @@
-"A training run killed with SIGKILL mid-epoch resumes from its last checkpoint when started again."
+"A training run killed with SIGKILL mid-epoch resumes from its last checkpoint when started again; two at once leave one complete run."
 import csv, json, subprocess, sys, time, warnings
 from pathlib import Path
 
@@ -40,6 +40,35 @@ def test_kill_and_resume(tmp_path):
     steps = [int(x['step']) for x in csv.DictReader(open(run/'metrics.csv'))]
     assert steps == list(range(1, 201))                          # no step lost or repeated
     assert json.loads((run/'done.json').read_text())['steps'] == 200
-    assert len(list((tmp_path/'runs').iterdir())) == 1          # the same run folder, not a new one
+    assert len([p for p in (tmp_path/'runs').iterdir() if not p.name.startswith('.')]) == 1   # the same run folder, not a new one
     r2 = subprocess.run([PRPG, 'train', '--config', str(cfg)], capture_output=True, text=True)
     assert 'reusing finished run' in r2.stdout
+
+def test_two_trains_at_once_leave_one_complete_run(tmp_path):
+    "A second `prpg train` on the same inputs while the first runs exits 2 with one line naming the holder; the first finishes whole."
+    ds = load_dataset(build_demo(DemoConfig(categories=['mug'], instances_per_category=2, n_test_per_shift=1, n_dense_per_shift=1,
+                                            n_negatives=8, width=64, height=64), tmp_path/'demo', progress=False))
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        trips = make_triplets(ds, ds.instances[0], tmp_path/'t.csv', TripletConfig(num_triplets=400, positives='real', distinct=True))
+    cfg = tmp_path/'train.yaml'
+    cfg.write_text(yaml.safe_dump({'triplets': str(trips), 'backbone': 'dinov2_vits14', 'weights': str(tiny_path('timm_dinov2')),
+                                   'image_size': 56, 'batch_size': 2, 'epochs': 6, 'checkpoint_every': 50, 'lr': 1e-3,
+                                   'lora': {'r': 2}, 'out_root': str(tmp_path/'runs'), 'progress': False}))
+    a = subprocess.Popen([PRPG, 'train', '--config', str(cfg)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 300
+    while time.time() < deadline and a.poll() is None and not list((tmp_path/'runs').glob('*/metrics.csv')):
+        time.sleep(0.02)                                         # A owns the run and is training
+    b = subprocess.run([PRPG, 'train', '--config', str(cfg)], capture_output=True, text=True)
+    a_running = a.poll() is None
+    out, err = a.communicate(timeout=600)
+    assert a.returncode == 0, err
+    assert a_running, 'the first run finished before the second started: nothing was tested'
+    lines = b.stderr.strip().splitlines()
+    assert b.returncode == 2 and len(lines) == 1 and 'another prpg process (pid' in lines[0] and 'training this run' in lines[0], b.stderr
+    assert 'Traceback' not in b.stderr
+    run, = [p for p in (tmp_path/'runs').iterdir() if not p.name.startswith('.')]
+    steps = [int(x['step']) for x in csv.DictReader(open(run/'metrics.csv'))]
+    assert steps == list(range(1, 1201)) and json.loads((run/'done.json').read_text())['steps'] == 1200
+    c = subprocess.run([PRPG, 'train', '--config', str(cfg)], capture_output=True, text=True)
+    assert c.returncode == 0 and 'reusing finished run' in c.stdout       # the lock went with the first process
