@@ -11,7 +11,8 @@ from prpg.triplets import TripletConfig, make_triplets
 
 PRPG = str(Path(sys.executable).parent/'prpg')
 
-def test_kill_and_resume(tmp_path):
+def _config(tmp_path, **kw) -> Path:
+    "A training config on 400 triplets of a tiny demo dataset (batch 2: 200 steps an epoch) with the tiny timm DINOv2."
     ds = load_dataset(build_demo(DemoConfig(categories=['mug'], instances_per_category=2, n_test_per_shift=1, n_dense_per_shift=1,
                                             n_negatives=8, width=64, height=64), tmp_path/'demo', progress=False))
     with warnings.catch_warnings():
@@ -20,7 +21,11 @@ def test_kill_and_resume(tmp_path):
     cfg = tmp_path/'train.yaml'
     cfg.write_text(yaml.safe_dump({'triplets': str(trips), 'backbone': 'dinov2_vits14', 'weights': str(tiny_path('timm_dinov2')),
                                    'image_size': 56, 'batch_size': 2, 'epochs': 1, 'checkpoint_every': 10, 'lr': 1e-3,
-                                   'lora': {'r': 2}, 'out_root': str(tmp_path/'runs'), 'progress': False}))
+                                   'lora': {'r': 2}, 'out_root': str(tmp_path/'runs'), 'progress': False, **kw}))
+    return cfg
+
+def test_kill_and_resume(tmp_path):
+    cfg = _config(tmp_path)
     p = subprocess.Popen([PRPG, 'train', '--config', str(cfg)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline, ck = time.time() + 300, None
     while time.time() < deadline and p.poll() is None:
@@ -46,15 +51,7 @@ def test_kill_and_resume(tmp_path):
 
 def test_two_trains_at_once_leave_one_complete_run(tmp_path):
     "A second `prpg train` on the same inputs while the first runs exits 2 with one line naming the holder; the first finishes whole."
-    ds = load_dataset(build_demo(DemoConfig(categories=['mug'], instances_per_category=2, n_test_per_shift=1, n_dense_per_shift=1,
-                                            n_negatives=8, width=64, height=64), tmp_path/'demo', progress=False))
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore')
-        trips = make_triplets(ds, ds.instances[0], tmp_path/'t.csv', TripletConfig(num_triplets=400, positives='real', distinct=True))
-    cfg = tmp_path/'train.yaml'
-    cfg.write_text(yaml.safe_dump({'triplets': str(trips), 'backbone': 'dinov2_vits14', 'weights': str(tiny_path('timm_dinov2')),
-                                   'image_size': 56, 'batch_size': 2, 'epochs': 6, 'checkpoint_every': 50, 'lr': 1e-3,
-                                   'lora': {'r': 2}, 'out_root': str(tmp_path/'runs'), 'progress': False}))
+    cfg = _config(tmp_path, epochs=6, checkpoint_every=50)                # 1200 steps: long enough to overlap
     a = subprocess.Popen([PRPG, 'train', '--config', str(cfg)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 300
     while time.time() < deadline and a.poll() is None and not list((tmp_path/'runs').glob('*/metrics.csv')):
