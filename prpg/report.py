@@ -73,7 +73,7 @@ def eval_inputs(models:dict, # {'pretrained': Backbone, 'personalized': Backbone
             'models': {k: [model_key(bb), *prec(bb)] for k, bb in models.items()},
             'global': to_dict(opts), 'dense': to_dict(dense) if dense else None}
 
-# %% ../nbs/33_report.ipynb #475fd83b
+# %% ../nbs/33_report.ipynb #bb8cfda8
 def evaluate_run(run:str|Path, # a finished training run
                  data_root:str|Path|None=None, # dataset folder (default: from the run's data.json)
                  instance:str|None=None, # target instance (default: from data.json)
@@ -105,8 +105,9 @@ def evaluate_run(run:str|Path, # a finished training run
     inputs = eval_inputs(models, ds, instance, opts, dopts)
     out = run/'eval'
     if reuse and (out/'results.json').is_file() and not figures:
-        old = read_json(out/'results.json')
-        if old.get('inputs') == inputs: return old
+        try: old = read_json(out/'results.json')
+        except DataError: old = None                     # unreadable: evaluated again and rewritten
+        if isinstance(old, dict) and old.get('inputs') == inputs: return old
     res = {'run': str(run), 'dataset': str(data_root), 'instance': instance, 'category': ds.category[instance],
            'class_split': ds.class_split.get(instance, 'test'), 'backbone': cfg.backbone, 'embedding': cfg.embedding,
            'models': {k: evaluate_global(bb, ds, instance, cache, opts) for k, bb in models.items()}}
