@@ -12,11 +12,12 @@ import numpy as np
 import yaml
 
 # %% auto #0
-__all__ = ['CPU_FLAGS', 'PRPGError', 'ConfigError', 'DataError', 'prpg_home', 'cache_dir', 'atomic_write', 'write_json',
-           'read_json', 'folder_lock', 'stable_hash', 'derive_seed', 'make_rng', 'make_np_rng', 'slugify',
-           'files_fingerprint', 'text_table', 'run_id', 'check_bounds', 'from_dict', 'to_dict', 'parse_overrides',
-           'read_config_dict', 'load_config', 'save_config', 'name_problem', 'safe_name', 'load_checkpoint',
-           'load_cache_entry', 'machine']
+__all__ = ['STATE_FORMAT', 'CPU_FLAGS', 'PRPGError', 'ConfigError', 'DataError', 'prpg_home', 'cache_dir', 'atomic_write',
+           'clean_tmp', 'write_json', 'read_json', 'folder_lock', 'stable_hash', 'derive_seed', 'make_rng',
+           'make_np_rng', 'slugify', 'files_fingerprint', 'text_table', 'run_id', 'check_bounds', 'from_dict',
+           'to_dict', 'parse_overrides', 'read_config_dict', 'yaml_problem', 'load_config', 'save_config',
+           'name_problem', 'safe_name', 'check_writable', 'save_state', 'load_checkpoint', 'load_cache_entry',
+           'machine']
 
 # %% ../nbs/00_core.ipynb #311bf9b3
 class PRPGError(ValueError):
@@ -40,7 +41,7 @@ def cache_dir(*parts:str, # sub-folders under `prpg_home()`
     p.mkdir(parents=True, exist_ok=True)
     return p
 
-# %% ../nbs/00_core.ipynb #5f6cf848
+# %% ../nbs/00_core.ipynb #d6a02ebc
 def atomic_write(path:str|Path, # destination
                  data:str|bytes, # content
                 ) -> Path:
@@ -48,6 +49,7 @@ def atomic_write(path:str|Path, # destination
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix='.' + path.name + '.', suffix='.tmp')
     try:
+        os.chmod(tmp, 0o666 & ~_umask())                # mkstemp makes 0600; files get the user's usual mode
         with os.fdopen(fd, 'wb') as f:
             f.write(data.encode() if isinstance(data, str) else data)
             f.flush(); os.fsync(f.fileno())
@@ -56,6 +58,22 @@ def atomic_write(path:str|Path, # destination
         if os.path.exists(tmp): os.unlink(tmp)
         raise
     return path
+
+def _umask() -> int:
+    m = os.umask(0o022); os.umask(m); return m
+
+def clean_tmp(root:str|Path, # a folder prpg owns (a cache)
+              older_than:float=3600, # seconds: younger ones may still be being written
+             ) -> int:
+    "Remove prpg's temporary files (`.NAME.*.tmp`) a killed process left under `root`; returns how many."
+    n, now = 0, time.time()
+    root = Path(root)
+    if not root.is_dir(): return 0
+    for p in root.rglob('.*.tmp'):
+        try:
+            if p.is_file() and now - p.stat().st_mtime > older_than: p.unlink(); n += 1
+        except OSError: pass                             # another process removed or renamed it first
+    return n
 
 def _json_default(o):
     if isinstance(o, Path): return o.as_posix()
@@ -278,7 +296,7 @@ def to_dict(cfg) -> dict:
     "A plain-JSON/YAML dict of a config dataclass (Paths become strings)."
     return json.loads(json.dumps(dataclasses.asdict(cfg), default=_json_default))
 
-# %% ../nbs/00_core.ipynb #22367959
+# %% ../nbs/00_core.ipynb #75a74138
 def parse_overrides(args:list[str], # e.g. ['--lr', '1e-3', '--augment=false']
                    ) -> dict:
     "Turn `--key value` / `--key=value` command-line pairs into a dict (dashes in keys become underscores)."
@@ -302,7 +320,7 @@ def read_config_dict(path:str|Path|None=None, # YAML file (optional)
         path = Path(path)
         if not path.is_file(): raise ConfigError(f'{path}: config file not found.')
         try: d = yaml.safe_load(path.read_text(encoding='utf-8')) or {}
-        except yaml.YAMLError as e: raise ConfigError(f'{path}: not valid YAML ({e}).') from None
+        except yaml.YAMLError as e: raise ConfigError(f'{path}: not valid YAML ({yaml_problem(e)}).') from None
         if not isinstance(d, dict): raise ConfigError(f'{path}: expected key: value pairs at the top level.')
     if isinstance(overrides, list): overrides = parse_overrides(overrides)
     for k, v in (overrides or {}).items():          # dotted keys reach nested configs: --triplets.seed 3
@@ -312,6 +330,13 @@ def read_config_dict(path:str|Path|None=None, # YAML file (optional)
             cur = cur.setdefault(q, {})
         cur[leaf] = v
     return d
+
+def yaml_problem(e:Exception) -> str:
+    "A YAML error in one line: what is wrong and where (line, column); object tags are named as refused."
+    what = getattr(e, 'problem', None) or str(e).splitlines()[0]
+    if 'constructor for the tag' in what: what = what.replace('could not determine a constructor for the tag', 'the tag') + ' is refused (prpg reads plain YAML only, never objects)'
+    m = getattr(e, 'problem_mark', None)
+    return f'{what} at line {m.line + 1}, column {m.column + 1}' if m else what
 
 def load_config(cls, # the config dataclass
                 path:str|Path|None=None, # YAML file (optional)
@@ -324,7 +349,7 @@ def save_config(cfg, path) -> Path:
     "Write a config dataclass as YAML (atomically)."
     return atomic_write(path, yaml.safe_dump(to_dict(cfg), sort_keys=False))
 
-# %% ../nbs/00_core.ipynb #0ad39f5e
+# %% ../nbs/00_core.ipynb #14744d99
 def name_problem(name) -> str|None:
     "Why `name` cannot be one path component inside a root; None when it can."
     if not isinstance(name, str) or not name.strip(): return 'is empty'
@@ -342,28 +367,85 @@ def safe_name(name, # a name that becomes one folder or file name
     if why: raise DataError(f'{what} {name!r} {why}: it becomes a folder name and must stay inside its root; rename it.')
     return name
 
-# %% ../nbs/00_core.ipynb #654c069d
-def _safe_torch_load(path:Path):
-    "(object, None) read with `weights_only=True`, or (None, why it could not be read)."
-    import pickle, torch
-    try: return torch.load(path, map_location='cpu', weights_only=True), None
-    except (pickle.UnpicklingError, RuntimeError, EOFError, ValueError, TypeError, AttributeError, OSError) as e:
-        return None, (str(e).strip().splitlines()[0][:160] if str(e).strip() else type(e).__name__)
+def check_writable(folder:str|Path, # an output folder (it need not exist yet)
+                   key:str='out', # the option that named it, for the message
+                  ) -> Path:
+    "`folder` when prpg can create files in it; else a `ConfigError` naming the key and the blocking path, before anything is written."
+    folder = Path(folder); p = folder.absolute()
+    while not p.exists(): p = p.parent
+    if not p.is_dir(): raise ConfigError(f'{key}: {folder} cannot be made: {p} is a file, not a folder.')
+    if not os.access(p, os.W_OK | os.X_OK) or p.resolve().parts[1:2] in (('proc',), ('sys',)):
+        raise ConfigError(f'{key}: {folder} is not writable ({p} does not let you create files); choose another folder.')
+    return folder
 
-def load_checkpoint(path:str|Path, # a checkpoint prpg wrote (tensors, numbers, strings, lists, dicts)
+# %% ../nbs/00_core.ipynb #6daa38d0
+STATE_FORMAT = 'prpg-state-1'
+
+def _pack(obj, tensors:dict, where:str='state'):
+    "A JSON skeleton of `obj` whose tensors (and numpy arrays) are moved into `tensors` under short keys."
+    import torch
+    if isinstance(obj, np.ndarray): return {'__ndarray__': _pack(torch.from_numpy(np.ascontiguousarray(obj)), tensors, where)}
+    if isinstance(obj, torch.Tensor):
+        k = f't{len(tensors)}'; tensors[k] = obj.detach().cpu().clone().contiguous(); return {'__tensor__': k}
+    if isinstance(obj, np.generic): return obj.item()
+    if obj is None or isinstance(obj, (bool, int, float, str)): return obj
+    if isinstance(obj, tuple): return {'__tuple__': [_pack(v, tensors, f'{where}[{i}]') for i, v in enumerate(obj)]}
+    if isinstance(obj, list): return [_pack(v, tensors, f'{where}[{i}]') for i, v in enumerate(obj)]
+    if isinstance(obj, dict):
+        if all(isinstance(k, str) and not k.startswith('__') for k in obj): return {k: _pack(v, tensors, f'{where}.{k}') for k, v in obj.items()}
+        if not all(isinstance(k, (str, int)) for k in obj): raise TypeError(f'{where}: dict keys must be str or int')
+        return {'__items__': [[k, _pack(v, tensors, f'{where}.{k}')] for k, v in obj.items()]}
+    raise TypeError(f'{where}: cannot store a {type(obj).__name__} (tensors, arrays, numbers, strings, lists, dicts only)')
+
+def _unpack(sk, tensors:dict):
+    if isinstance(sk, list): return [_unpack(v, tensors) for v in sk]
+    if not isinstance(sk, dict): return sk
+    if '__tensor__' in sk: return tensors[sk['__tensor__']]                 # KeyError: the header names a tensor the file lacks
+    if '__ndarray__' in sk: return _unpack(sk['__ndarray__'], tensors).numpy()
+    if '__tuple__' in sk: return tuple(_unpack(v, tensors) for v in sk['__tuple__'])
+    if '__items__' in sk: return {k: _unpack(v, tensors) for k, v in sk['__items__']}
+    return {k: _unpack(v, tensors) for k, v in sk.items()}
+
+def save_state(path:str|Path, # the file to write (conventionally `.safetensors`)
+               obj, # nested dicts/lists/tuples of tensors, arrays, numbers and strings
+              ) -> Path:
+    "Write `obj` as safetensors + a JSON skeleton, atomically (a temporary file renamed into place)."
+    from safetensors.torch import save_file
+    path = Path(path); tensors = {}
+    meta = {'format': STATE_FORMAT, 'skeleton': json.dumps(_pack(obj, tensors))}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
+    try: save_file(tensors, str(tmp), metadata=meta); os.replace(tmp, path)
+    finally: tmp.unlink(missing_ok=True)
+    return path
+
+def _read_state(path:Path):
+    "(object, None) from a `save_state` file, or (None, why it could not be read). Never unpickles."
+    from safetensors import safe_open
+    try:
+        with safe_open(str(path), framework='pt') as f:
+            meta = f.metadata() or {}
+            if meta.get('format') != STATE_FORMAT: return None, f'not a {STATE_FORMAT} file (no prpg header)'
+            tensors = {k: f.get_tensor(k) for k in f.keys()}
+        return _unpack(json.loads(meta['skeleton']), tensors), None
+    except Exception as e:                     # SafetensorError (truncated, not safetensors), JSON or header mismatch
+        msg = str(e).strip().splitlines()[0][:160] if str(e).strip() else ''
+        return None, f'{type(e).__name__}: {msg}' if msg else type(e).__name__
+
+def load_checkpoint(path:str|Path, # a checkpoint prpg wrote with `save_state`
                     ) -> dict:
-    "Read a checkpoint with `weights_only=True`; anything else (code, a truncated file) is a `PRPGError` naming the file."
+    "Read a checkpoint; anything else (a pickle, a truncated file) is a `PRPGError` naming the file."
     path = Path(path)
-    ck, why = _safe_torch_load(path)
-    if why is None: return ck
-    raise PRPGError(f'{path}: not a valid prpg checkpoint (it holds more than tensors and plain data, or is truncated: '
-                    f'{why}). prpg never runs code from a checkpoint; remove the file to restart the run from step 0.')
+    ck, why = _read_state(path)
+    if why is None and isinstance(ck, dict): return ck
+    raise PRPGError(f'{path}: not a valid prpg checkpoint ({why or "not a dict"}); prpg never runs code from a file. '
+                    'Remove the file to restart the run from step 0.')
 
 def load_cache_entry(path:str|Path, # a file of one of prpg's caches
                      ):
-    "A cache file read with `weights_only=True`, or None (with a one-line warning) when it is bad: it is then recomputed."
+    "A cache file's contents, or None (with a one-line warning) when it is bad: it is then recomputed."
     import warnings
-    obj, why = _safe_torch_load(Path(path))
+    obj, why = _read_state(Path(path))
     if why is not None: warnings.warn(f'{path}: bad cache entry ({why}); discarded, it will be recomputed.', stacklevel=2)
     return obj
 

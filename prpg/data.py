@@ -16,12 +16,21 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from .core import DataError, name_problem, read_json, text_table
 
 # %% auto #0
-__all__ = ['IMAGE_EXTS', 'MASK_THRESHOLD', 'SPLITS', 'SHIFTS', 'is_image_file', 'list_images', 'to_rgb', 'load_image',
-           'load_mask', 'mask_box', 'faint_fraction', 'Item', 'Problem', 'Dataset', 'find_negatives', 'read_pods',
-           'read_flat', 'read_photos', 'detect_layout', 'load_dataset', 'CheckReport', 'check_dataset']
+__all__ = ['IMAGE_EXTS', 'UNSUPPORTED_EXTS', 'MASK_THRESHOLD', 'SPLITS', 'SHIFTS', 'is_image_file', 'list_images', 'to_rgb',
+           'load_image', 'load_mask', 'mask_box', 'faint_fraction', 'Item', 'Problem', 'Dataset', 'find_negatives',
+           'read_pods', 'read_flat', 'read_photos', 'detect_layout', 'load_dataset', 'CheckReport', 'check_dataset']
 
-# %% ../nbs/01_data.ipynb #3e0d56ac
-IMAGE_EXTS = ('.jpg', '.jpeg', '.png', '.bmp', '.gif', '.webp', '.tif', '.tiff')
+# %% ../nbs/01_data.ipynb #e0c12bf5
+IMAGE_EXTS = ('.jpg', '.jpeg', '.png', '.bmp', '.gif', '.webp', '.tif', '.tiff', '.avif')
+UNSUPPORTED_EXTS = ('.heic', '.heif')       # iPhone photos: Pillow cannot read them; named, never silently skipped
+
+def _unsupported(folder:Path, probs, recursive:bool=False):
+    "Report photos in formats prpg cannot read (HEIC), which would otherwise be silently left out."
+    if not folder.is_dir(): return
+    for p in sorted(folder.rglob('*') if recursive else folder.iterdir()):
+        if p.suffix.lower() in UNSUPPORTED_EXTS and not p.name.startswith('.'):
+            probs.add(p, f'{p.suffix[1:].upper()} photos cannot be read (Pillow has no HEIC decoder), so this one would be left out.',
+                      'Convert it to JPEG (e.g. `heif-convert`, or export as "Most Compatible" on the phone), then remove the .heic file.')
 
 def is_image_file(p:Path) -> bool:
     "Whether `p` is a (non-hidden) file with an image extension."
@@ -36,12 +45,15 @@ def list_images(folder:str|Path, # folder to list
     it = folder.rglob('*') if recursive else folder.iterdir()
     return sorted((p for p in it if is_image_file(p)), key=lambda p: p.relative_to(folder).as_posix())
 
-# %% ../nbs/01_data.ipynb #b47c8889
+# %% ../nbs/01_data.ipynb #a997fd7e
 def _open(path:Path) -> Image.Image:
     try:
         im = Image.open(path)
         return im
     except FileNotFoundError: raise DataError(f'{path}: image file not found.') from None
+    except Image.DecompressionBombError as e:
+        raise DataError(f'{path}: image too large to decode safely ({e}); a decompression bomb, or a scan far larger than '
+                        'needed. Resize it (a few thousand pixels a side is plenty) or remove it.') from None
     except (UnidentifiedImageError, OSError, ValueError) as e:
         raise DataError(f'{path}: not a readable image ({e}). Re-export it as JPEG/PNG or remove it.') from None
 
@@ -60,8 +72,9 @@ def _to_uint8(a:np.ndarray) -> np.ndarray:
         a = np.nan_to_num(a.astype(np.float64))
         scale = 255.0 if a.max(initial=0) <= 1.0 else 1.0
         return np.clip(np.rint(a * scale), 0, 255).astype(np.uint8)
+    if a.dtype == np.uint16: return np.rint(a / 257.0).astype(np.uint8)   # a 16-bit image: its format's range, whatever its values
     a = a.astype(np.int64)
-    if a.max(initial=0) > 255: a = np.rint(a / 257.0)   # 16-bit range
+    if a.max(initial=0) > 255: a = np.rint(a / 257.0)   # 32-bit ints holding 16-bit data
     return np.clip(a, 0, 255).astype(np.uint8)
 
 def to_rgb(im:Image.Image, # any PIL mode
@@ -235,7 +248,7 @@ def find_negatives(root:Path|None, # negatives root
     raise DataError(f'{root}: no negatives for category {category!r}; looked for image folders '
                     + ', '.join(t.name for t in tried) + '. Put negatives in one of them or set the folder pattern.')
 
-# %% ../nbs/01_data.ipynb #a98156cf
+# %% ../nbs/01_data.ipynb #18811185
 def _stems(folder:Path) -> dict[str, Path]:
     "Mask files of a folder by stem (PNG preferred over JPEG when both exist)."
     out = {}
@@ -279,7 +292,7 @@ def read_pods(root:str|Path, # dataset folder
               annos:str|Path|None=None, # `*_image_annos.json`; found in `root` when None
               need_masks:tuple=(), # splits whose images must have masks, e.g. ('train', 'test_dense')
               negatives_root:str|Path|None=None, # category negatives (default: `root/negatives` if present)
-              check_images:bool=False, # decode every image and mask (slow; `check-data` does it)
+              check_images:bool|tuple=False, # decode every image and mask (slow; `check-data` does it), or those of these splits
               _probs:_Problems|None=None,
              ) -> Dataset:
     "Read a PODS-layout dataset."
@@ -320,7 +333,7 @@ def read_pods(root:str|Path, # dataset folder
     good = set(_check_names(sorted(set(category.values())), info_p or root/'train', probs, 'category'))
     classes = [c for c in classes if category[c] in good]; category = {c: category[c] for c in classes}
     index = _anno_key_index(read_json(annos_p)) if annos_p else {}
-    items = []
+    items, used = [], set()
     for split in SPLITS:
         sdir = root/split
         if not sdir.is_dir():
@@ -334,6 +347,10 @@ def read_pods(root:str|Path, # dataset folder
         for c in classes:
             cdir = sdir/c
             ims = list_images(cdir, recursive=True) if cdir.is_dir() else []
+            _unsupported(cdir, probs, recursive=True)
+            if split == 'train' and 0 < len(ims) < 3:
+                probs.add(cdir, f'class has {len(ims)} training image(s); the method is made for 3 reference photos.',
+                          'Add photos if you have them; results with fewer are less reliable.', 'warning')
             if not ims:
                 if split == 'train':
                     probs.add(cdir, 'class has no training images.' if cdir.is_dir() else f'class {c!r} has no folder train/{c}/.',
@@ -348,11 +365,17 @@ def read_pods(root:str|Path, # dataset folder
                     probs.add(p, f'image has no mask in {split}_masks/{c}/.', f'Add {split}_masks/{c}/{p.stem}.png.')
                 rel = p.relative_to(root).as_posix()
                 a = _anno_for(index, rel, c, p.name) if index else None
+                if a is not None: used.add(id(a))
                 shift = a.get('test_split') if isinstance(a, dict) else None
                 if shift is not None and shift not in SHIFTS:
                     probs.add(annos_p, f'{rel}: unknown test_split {shift!r}.', f'Use one of {", ".join(SHIFTS)}.')
                 items.append(Item(p, c, split, shift, m))
-                if check_images: _check_image(p, m, probs)
+                if check_images is True or (check_images and split in check_images): _check_image(p, m, probs)
+    if index and not probs.strict:                         # check-data: every annotated file must exist
+        for k, v in read_json(annos_p).items():
+            if id(index.get(Path(str(k)).as_posix().lstrip('./'))) not in used:
+                probs.add(annos_p, f'annotates {k!r}, which is not an image of the dataset (missing, moved or misnamed).',
+                          'Restore the image, or remove its entry from the annotation file.')
     neg = Path(negatives_root) if negatives_root else (root/'negatives' if (root/'negatives').is_dir() else None)
     return Dataset(root, 'pods', classes, category, items, {c: c2sp.get(c, 'test') for c in classes},
                    c2i or {c: i for i, c in enumerate(classes)}, neg, [p for p in probs.items if p.severity == 'warning'])
@@ -369,7 +392,7 @@ def _check_image(p:Path, m:Path|None, probs:_Problems):
         probs.add(m, 'JPEG mask with many faint non-zero pixels (compression noise); prpg thresholds at 128, '
                   'but other tools reading "> 0" would grow the box.', 'Prefer PNG masks.', 'warning')
 
-# %% ../nbs/01_data.ipynb #2961a16a
+# %% ../nbs/01_data.ipynb #9f786301
 def read_flat(root:str|Path, # folder of instance folders
               classes_csv:str|Path|None=None, # instance -> category table (default root/classes.csv)
               n_train:int=3, # the first n images (sorted) of each instance are train, the rest test
@@ -410,12 +433,12 @@ def read_flat(root:str|Path, # folder of instance folders
     instances = sorted(n for n in category if n in folders and category[n] in good)
     items = []
     for n in instances:
-        ims = list_images(root/n)
+        ims = list_images(root/n); _unsupported(root/n, probs)
         if len(ims) < n_train:
             probs.add(root/n, f'has {len(ims)} image(s); {n_train} are needed as references.', 'Add photos.')
         for k, p in enumerate(ims):
             items.append(Item(p, n, 'train' if k < n_train else 'test'))
-            if check_images: _check_image(p, None, probs)
+            if check_images is True or (check_images and items[-1].split in check_images): _check_image(p, None, probs)
     if not instances: probs.add(root, 'no instance folders with images.', 'Add root/<instance>/*.jpg folders.')
     neg = Path(negatives_root) if negatives_root else (root/'negatives' if (root/'negatives').is_dir() else None)
     return Dataset(root, 'flat', instances, {n: category[n] for n in instances}, items,
@@ -434,7 +457,7 @@ def read_photos(folder:str|Path, # one folder with 3+ photos of one object
     "Read \"my photos\": one folder with 3+ images of one object, all used as references."
     folder = Path(folder); probs = _probs or _Problems(strict=True)
     if not folder.is_dir(): probs.add(folder, 'folder not found.'); return None
-    ims = list_images(folder)
+    ims = list_images(folder); _unsupported(folder, probs)
     if len(ims) < min_photos:
         probs.add(folder, f'has {len(ims)} photo(s); at least {min_photos} of the object are needed.', 'Add photos (JPEG or PNG).')
     name = name or folder.name
@@ -446,7 +469,7 @@ def read_photos(folder:str|Path, # one folder with 3+ photos of one object
                    {name: 'test'}, {name: 0}, Path(negatives_root) if negatives_root else None,
                    [p for p in probs.items if p.severity == 'warning'])
 
-# %% ../nbs/01_data.ipynb #43323a01
+# %% ../nbs/01_data.ipynb #46a52ef9
 def detect_layout(root:str|Path) -> str:
     "Guess the layout of a dataset folder: `pods`, `flat` or `photos`."
     root = Path(root)
@@ -462,14 +485,15 @@ _READERS = {'pods': read_pods, 'flat': read_flat, 'photos': read_photos}
 
 def load_dataset(root:str|Path, # dataset folder
                  layout:Literal['auto', 'pods', 'flat', 'photos']='auto',
+                 verify:bool|tuple=False, # decode every image (and mask) now, or those of these splits, e.g. ('train',)
                  **kwargs, # passed to the reader (`need_masks`, `n_train`, `category`...)
                 ) -> Dataset:
-    "Read any supported dataset layout; raises a `DataError` naming the first problem."
+    "Read any supported dataset layout; raises a `DataError` naming the first problem (with `verify`, the first broken image)."
     layout = detect_layout(root) if layout == 'auto' else layout
     if layout not in _READERS: raise DataError(f'unknown layout {layout!r}; use one of auto, {", ".join(_READERS)}.')
-    return _READERS[layout](root, **kwargs)
+    return _READERS[layout](root, check_images=verify, **kwargs)
 
-# %% ../nbs/01_data.ipynb #b2b62737
+# %% ../nbs/01_data.ipynb #3ac6f539
 @dataclass
 class CheckReport:
     "The result of `check_dataset`: every problem at once, plus counts."
@@ -508,4 +532,16 @@ def check_dataset(root:str|Path, # dataset folder
     try: layout = detect_layout(root) if layout == 'auto' else layout
     except DataError as e: return CheckReport(Path(root), layout, [Problem(str(root), str(e).split(': ', 1)[-1])], None)
     ds = _READERS[layout](root, check_images=check_images, _probs=probs, **kwargs)
+    if ds is not None: _check_negatives(ds, probs)
     return CheckReport(Path(root), layout, probs.items, ds)
+
+def _check_negatives(ds:Dataset, probs:_Problems):
+    "Triplets need negatives of every category: from the dataset's negatives folder, or generated."
+    if ds.negatives_root is None:
+        probs.add(ds.root, 'no negatives/ folder: triplets need same-category negatives.',
+                  'Generate them (prpg generate negatives --category C) and pass --negatives_root, or add negatives/<category>/.', 'warning')
+        return
+    for c in ds.categories:
+        try: find_negatives(ds.negatives_root, c)
+        except DataError: probs.add(ds.negatives_root, f'no negatives for category {c!r}, which the triplets of its instances need.',
+                                    f'Add {ds.negatives_root}/{c}/ with images of other {c}s, or generate them.')

@@ -252,13 +252,14 @@ def render_scene(spec:ObjectSpec, # the target object
     out = Image.alpha_composite(canvas, full).convert('RGB')
     return out, np.asarray(full.getchannel('A')) >= 128
 
-# %% ../nbs/02_demo_data.ipynb #e0c915d9
+# %% ../nbs/02_demo_data.ipynb #cae32aed
 DEMO_VERSION = 2   # bump when drawing changes, so cached builds are rebuilt (2: unique details across categories)
 
 @dataclass
 class DemoConfig:
     "Parameters of the offline demo benchmark."
-    BOUNDS = {'n_test_per_shift': '>= 1', 'n_dense_per_shift': '>= 0', 'n_val_per_category': '>= 0'}
+    BOUNDS = {'seed': '>= 0', 'instances_per_category': '>= 1', 'n_train': '>= 1', 'n_test_per_shift': '>= 1', 'n_dense_per_shift': '>= 0',
+              'n_negatives': '>= 1', 'n_val_per_category': '>= 0', 'width': '[16, 4096]', 'height': '[16, 4096]'}
     seed: int = 0
     categories: list[str] = field(default_factory=lambda: ['mug', 'bottle', 'shoe'])
     instances_per_category: int = 4

@@ -184,11 +184,12 @@ def _spec_from_folder(path:Path, name:str|None=None) -> BackboneSpec:
                         crop_ratio=1.0 if clip else 224 / 256, mean=CLIP_MEAN if clip else IMAGENET_MEAN,
                         std=CLIP_STD if clip else IMAGENET_STD)
 
-# %% ../nbs/10_models.ipynb #bb926167
+# %% ../nbs/10_models.ipynb #6ce52f48
 EMBEDDINGS = ('cls', 'cls+meanpatch', 'meanpatch')
 
 class Backbone(nn.Module):
     "A vision backbone of any family with one embedding function for training and evaluation."
+    revision = None                    # hub commit of the weights (set by `load_backbone`)
     def __init__(self, model:nn.Module, spec:BackboneSpec, image_size:int|None=None, embedding:str='cls+meanpatch'):
         super().__init__()
         if embedding not in EMBEDDINGS: raise ConfigError(f'embedding {embedding!r}: use one of {", ".join(EMBEDDINGS)}')
@@ -246,7 +247,7 @@ class Backbone(nn.Module):
         return {'name': self.spec.name, 'family': self.spec.family, 'source': self.spec.source,
                 'image_size': self.image_size, 'embedding': self.embedding}
 
-# %% ../nbs/10_models.ipynb #de34479c
+# %% ../nbs/10_models.ipynb #0f292975
 def _provided(spec:BackboneSpec) -> str:
     import importlib
     mod, fn = spec.provider.split(':')
@@ -272,12 +273,29 @@ def load_backbone(model:str|Path, # registry name, `timm:<name>`, or a local mod
     else:
         m = _load_hf(spec, weights or spec.source)
     if weights is not None: spec = replace(spec, source=str(weights))
-    return Backbone(m.eval(), spec, size, embedding)
+    bb = Backbone(m.eval(), spec, size, embedding)
+    bb.revision = _hub_revision(spec, m) if pretrained else 'random'   # part of every feature-cache key
+    return bb
 
-# %% ../nbs/10_models.ipynb #ad443691
+def _hub_revision(spec:BackboneSpec, m) -> str|None:
+    "The hub commit the weights came from (None for a local folder): a new upload of the same id never reuses old features."
+    if spec.source is None or Path(spec.source).is_dir(): return None
+    rev = getattr(getattr(m, 'config', None), '_commit_hash', None)        # transformers records it when loading
+    if rev: return rev
+    try:                                                                    # timm: the snapshot folder of its cached file
+        from huggingface_hub import try_to_load_from_cache
+        repo = (getattr(m, 'pretrained_cfg', None) or {}).get('hf_hub_id') or spec.source
+        for f in ('model.safetensors', 'pytorch_model.bin', 'open_clip_pytorch_model.bin', 'config.json'):
+            hit = try_to_load_from_cache(repo, f)
+            if isinstance(hit, str): return Path(hit).parent.name
+    except Exception: pass
+    return None
+
+# %% ../nbs/10_models.ipynb #a8c6f48b
 @dataclass
 class AugmentConfig:
     "Training augmentation (on images, before normalisation)."
+    BOUNDS = {'flip': '[0, 1]', 'rotate': '[0, 180]', 'crop_scale': '(0, 1]'}
     flip: float = 0.5                  # probability of a horizontal flip
     rotate: float = 10.0               # max rotation in degrees (black fill)
     crop_scale: tuple[float, float] = (0.8, 1.0)   # random resized crop area range; (1, 1) disables
@@ -376,7 +394,7 @@ def embed_images(bb:Backbone, # the backbone (its embedding mode is used)
     e = torch.cat(out) if out else torch.zeros(0, bb.dim)
     return F.normalize(e, dim=-1) if normalize else e
 
-# %% ../nbs/10_models.ipynb #87d938a5
+# %% ../nbs/10_models.ipynb #22dd144f
 @dataclass
 class LoraSettings:
     "LoRA hyper-parameters."
@@ -445,6 +463,20 @@ def save_adapter(bb:Backbone, path:str|Path) -> Path:
     write_json(path/'prpg_backbone.json', bb.describe())
     return path
 
+def _check_adapter_files(path:Path):
+    "Refuse a damaged adapter folder with one line naming the file: unreadable JSON, a truncated or foreign safetensors."
+    from safetensors import safe_open
+    cfg = read_json(path/'adapter_config.json')
+    if not isinstance(cfg, dict) or 'peft_type' not in cfg:
+        raise PRPGError(f"{path/'adapter_config.json'}: not a peft adapter config (no peft_type).")
+    w = path/'adapter_model.safetensors'
+    if not w.is_file(): raise PRPGError(f'{w}: missing; the adapter folder is incomplete (copy it again, or retrain).')
+    try:
+        with safe_open(str(w), framework='pt') as f: list(f.keys())
+    except Exception as e:
+        raise PRPGError(f'{w}: not a readable safetensors file ({str(e).strip()[:160]}); it is truncated or damaged. '
+                        'Copy it again, or retrain the run.') from None
+
 def load_adapter(path:str|Path, # folder written by `save_adapter`
                  weights:str|Path|None=None, # where the base weights are now, if they moved
                  merge:bool=False, # fold LoRA into the weights (faster inference, no peft wrapper)
@@ -454,11 +486,17 @@ def load_adapter(path:str|Path, # folder written by `save_adapter`
     path = Path(path)
     if not (path/'adapter_config.json').is_file():
         raise PRPGError(f'{path}: no adapter here (adapter_config.json missing); point at a run\'s adapter/ folder.')
+    _check_adapter_files(path)
     d = read_json(path/'prpg_backbone.json')
-    name = d['name'] if d['name'] in BACKBONES or d['name'].startswith('timm:') else d['source']
+    if not isinstance(d, dict) or not {'name', 'source', 'image_size', 'embedding'} <= set(d):
+        raise PRPGError(f"{path/'prpg_backbone.json'}: not a prpg backbone record (needs name, source, image_size, embedding).")
+    name = d['name'] if d['name'] in BACKBONES or str(d['name']).startswith('timm:') else d['source']
     src = weights or (d['source'] if d['source'] and Path(d['source']).is_dir() else None)
     bb = load_backbone(name, weights=src, image_size=d['image_size'], embedding=d['embedding'])
-    with _quiet(): bb.model = PeftModel.from_pretrained(bb.model, path)
+    try:
+        with _quiet(): bb.model = PeftModel.from_pretrained(bb.model, path)
+    except Exception as e:
+        raise PRPGError(f'{path}: the adapter does not fit backbone {name} ({type(e).__name__}: {str(e).strip()[:200]}).') from None
     if merge:
         import hashlib
         bb.model = bb.model.merge_and_unload()

@@ -16,10 +16,11 @@ from .data import Dataset, list_images
 # %% auto #0
 __all__ = ['COLUMNS', 'TripletConfig', 'Triplet', 'sample_triplets', 'write_triplets', 'read_triplets', 'make_triplets']
 
-# %% ../nbs/04_triplets.ipynb #edef98bb
+# %% ../nbs/04_triplets.ipynb #d9faaae7
 @dataclass
 class TripletConfig:
     "How to sample triplets for one instance."
+    BOUNDS = {'num_triplets': '>= 1', 'num_synthetic': '>= 0', 'hard_negative_frac': '[0, 1]', 'other_category_frac': '[0, 1]', 'seed': '>= 0'}
     num_triplets: int = 4500
     num_synthetic: int|None = None      # None = all synthetic positives
     anchors: Literal['real', 'synthetic', 'both'] = 'real'
@@ -102,7 +103,7 @@ def sample_triplets(real:list, # the instance's real reference images
                            'hard' if hard else 'other_category' if other else 'negatives'))
     return out
 
-# %% ../nbs/04_triplets.ipynb #53452d51
+# %% ../nbs/04_triplets.ipynb #1da87c10
 COLUMNS = ('id', 'label', 'ref_path', 'left_path', 'right_path')
 
 def _rel(p:Path, roots:dict) -> str:
@@ -139,26 +140,34 @@ def read_triplets(path:str|Path, # triplet CSV
     side = path.with_suffix('.json')
     r = {k: Path(os.path.normpath(path.parent/v)) for k, v in (read_json(side).get('roots', {}) if side.is_file() else {}).items()}
     r.update({k: Path(v) for k, v in (roots or {}).items()})
-    with open(path, newline='', encoding='utf-8') as f: rows = list(csv.DictReader(f))
+    try:
+        with open(path, newline='', encoding='utf-8-sig') as f: rows = list(csv.DictReader(f))   # -sig: a BOM (Excel) is fine
+    except (UnicodeDecodeError, csv.Error) as e: raise DataError(f'{path}: not a UTF-8 CSV file ({e}).') from None
     if not rows: raise DataError(f'{path}: holds no triplets. Sample them again (prpg triplets).')
     missing = [c for c in COLUMNS if c not in rows[0]]
     if missing: raise DataError(f'{path}: missing column(s) {", ".join(missing)}; a triplet CSV needs {", ".join(COLUMNS)}.')
     def res(s, i, col):
+        if s is None or not s.strip():
+            raise DataError(f'{path}: row {i}: {col} is empty (a short row?); every row needs {", ".join(COLUMNS)}.')
         if s.startswith('{'):
             k, _, rest = s[1:].partition('}')
             if k not in r: raise DataError(f'{path}: row {i}, {col}: root {{{k}}} is unknown; pass roots={{"{k}": folder}} '
                                            f'or restore {side.name}.')
             return r[k]/rest.lstrip('/')
-        p = Path(s)
-        return p if p.is_absolute() else (path.parent/p if (path.parent/p).exists() else p)
-    out = []
+        p = Path(s)                       # relative paths: to the CSV's folder, else to the working directory; made absolute
+        return p if p.is_absolute() else (path.parent/p).absolute() if (path.parent/p).exists() else p.absolute()
+    out, ids = [], {}
     for i, row in enumerate(rows, start=2):
+        try: tid = int(row['id'])
+        except (TypeError, ValueError): raise DataError(f'{path}: row {i}: id must be an integer, got {row["id"]!r}.') from None
+        if tid in ids: raise DataError(f'{path}: row {i}: id {tid} repeats row {ids[tid]}; ids must be unique (sample the triplets again).')
+        ids[tid] = i
         try: label = int(row['label'])
         except (TypeError, ValueError): label = -1
         if label not in (0, 1): raise DataError(f'{path}: row {i}: label must be 0 or 1, got {row["label"]!r}.')
         a, l, rt = res(row['ref_path'], i, 'ref_path'), res(row['left_path'], i, 'left_path'), res(row['right_path'], i, 'right_path')
         pos, neg = (l, rt) if label == 0 else (rt, l)
-        out.append(Triplet(int(row['id']), label, a, pos, neg, row.get('anchor_source') or 'real', row.get('negative_source') or 'negatives'))
+        out.append(Triplet(tid, label, a, pos, neg, row.get('anchor_source') or 'real', row.get('negative_source') or 'negatives'))
     if check_files:
         gone = sorted({p for t in out for p in (t.anchor, t.positive, t.negative) if not p.is_file()}, key=str)
         if gone: raise DataError(f'{path}: {len(gone)} referenced image(s) do not exist, e.g. {gone[0]}. '

@@ -34,7 +34,7 @@ def test_planted_checkpoint_is_refused_never_run(tmp_path):
     assert code == 0, err
     run = Path(out.strip().splitlines()[-1])
     (run/'done.json').unlink()                                       # an unfinished run, whose checkpoint someone replaced
-    ck = run/'checkpoints'/'last.pt'
+    ck = run/'checkpoints'/'last.safetensors'                       # a pickle where the safetensors checkpoint should be
     torch.save({'lora': _Evil(tmp_path/'pwned'), 'step': 1}, ck)
     before = listing(run)
     code, out, err = prpg(*args)

@@ -29,7 +29,7 @@ def test_kill_and_resume(tmp_path):
     p = subprocess.Popen([PRPG, 'train', '--config', str(cfg)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline, ck = time.time() + 300, None
     while time.time() < deadline and p.poll() is None:
-        found = list((tmp_path/'runs').glob('*/checkpoints/last.pt'))
+        found = list((tmp_path/'runs').glob('*/checkpoints/last.safetensors'))
         if found: ck = found[0]; break
         time.sleep(0.02)
     assert ck is not None, p.communicate()
