@@ -28,7 +28,7 @@ from .stats import LEVEL
 # %% auto #0
 __all__ = ['TripletsJob', 'GenerateJob', 'EvaluateJob', 'main', 'error_line']
 
-# %% ../nbs/51_cli.ipynb #d4948fb6
+# %% ../nbs/51_cli.ipynb #bbda5110
 @dataclass
 class TripletsJob:
     "Sample triplet files for the instances of a dataset."
@@ -184,6 +184,11 @@ def _report(a, rest) -> int:
     if a.out: print(f'written: {a.out}/report.csv, report.json, delta.csv, report.png')
     return 0
 
+def _pipeline(a, rest) -> int:
+    from prpg.pipeline import load_pipeline_config, run_pipeline
+    run_pipeline(load_pipeline_config(a.config, rest))
+    return 0
+
 def _train(a, rest) -> int:
     print(train(load_train_config(a.config, rest)))
     return 0
@@ -205,6 +210,8 @@ def main(argv:list[str]|None=None) -> int:
     t.add_argument('--config', type=Path)
     tr = sub.add_parser('train', help='LoRA-personalize a backbone on a triplet file')
     tr.add_argument('--config', type=Path)
+    pl = sub.add_parser('pipeline', help="the paper's route for every instance: generator, positives, negatives, filter, triplets, train, evaluate, report")
+    pl.add_argument('--config', type=Path)
     ev = sub.add_parser('evaluate', help='evaluate a training run: pretrained vs personalized')
     ev.add_argument('--config', type=Path)
     g = sub.add_parser("generate", help="make synthetic data or masks: cutpaste, dreambooth, positives, negatives, filter, masks")
@@ -225,7 +232,7 @@ def main(argv:list[str]|None=None) -> int:
             if rest: ap.error(f'unrecognized arguments: {" ".join(rest)}')
             return _check_data(a)
         return {'demo': _demo, 'demo-data': _demo_data, 'triplets': _triplets, 'train': _train,
-                'evaluate': _evaluate, 'report': _report, 'generate': _generate, 'sweep': _sweep}[a.cmd](a, rest)
+                'evaluate': _evaluate, 'report': _report, 'generate': _generate, 'sweep': _sweep, 'pipeline': _pipeline}[a.cmd](a, rest)
     except KeyboardInterrupt:
         print(f'prpg {a.cmd}: interrupted; finished files are kept and a rerun resumes.', file=sys.stderr)
         return 130

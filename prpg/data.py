@@ -17,8 +17,9 @@ from .core import DataError, name_problem, read_json, text_table
 
 # %% auto #0
 __all__ = ['IMAGE_EXTS', 'UNSUPPORTED_EXTS', 'MASK_THRESHOLD', 'SPLITS', 'SHIFTS', 'is_image_file', 'list_images', 'to_rgb',
-           'load_image', 'load_mask', 'mask_box', 'faint_fraction', 'Item', 'Problem', 'Dataset', 'find_negatives',
-           'read_pods', 'read_flat', 'read_photos', 'detect_layout', 'load_dataset', 'CheckReport', 'check_dataset']
+           'load_image', 'load_mask', 'mask_box', 'faint_fraction', 'Item', 'Problem', 'Dataset',
+           'default_negatives_root', 'find_negatives', 'read_pods', 'read_flat', 'read_photos', 'detect_layout',
+           'load_dataset', 'CheckReport', 'check_dataset']
 
 # %% ../nbs/01_data.ipynb #e0c12bf5
 IMAGE_EXTS = ('.jpg', '.jpeg', '.png', '.bmp', '.gif', '.webp', '.tif', '.tiff', '.avif')
@@ -182,7 +183,7 @@ class _Problems:
                             ' (`prpg check-data ROOT` lists every problem at once.)')
         if not self.strict or severity == 'warning': self.items.append(p)
 
-# %% ../nbs/01_data.ipynb #80fea5bd
+# %% ../nbs/01_data.ipynb #7fcdd974
 @dataclass
 class Dataset:
     "A personalization dataset: instances, their categories, and their images by split."
@@ -234,6 +235,12 @@ class Dataset:
         return (f'Dataset({self.layout}, {self.root}, {len(self.instances)} instances in '
                 f'{len(self.categories)} categories, {len(self.items)} images)')
 
+def default_negatives_root(root:Path) -> Path|None:
+    "Where a dataset keeps its negatives: `negatives/`, `pods_negatives/`, or the root itself when it holds `<category>_negatives/` (PODS)."
+    for d in (root/'negatives', root/'pods_negatives'):
+        if d.is_dir(): return d
+    return root if any(p.is_dir() and p.name.endswith('_negatives') for p in root.iterdir()) else None
+
 def find_negatives(root:Path|None, # negatives root
                    category:str, # semantic category
                    patterns=('{category}', '{category}_negatives', '{category}s'), # folder names tried in order
@@ -248,7 +255,7 @@ def find_negatives(root:Path|None, # negatives root
     raise DataError(f'{root}: no negatives for category {category!r}; looked for image folders '
                     + ', '.join(t.name for t in tried) + '. Put negatives in one of them or set the folder pattern.')
 
-# %% ../nbs/01_data.ipynb #18811185
+# %% ../nbs/01_data.ipynb #ef87c13c
 def _stems(folder:Path) -> dict[str, Path]:
     "Mask files of a folder by stem (PNG preferred over JPEG when both exist)."
     out = {}
@@ -376,7 +383,7 @@ def read_pods(root:str|Path, # dataset folder
             if id(index.get(Path(str(k)).as_posix().lstrip('./'))) not in used:
                 probs.add(annos_p, f'annotates {k!r}, which is not an image of the dataset (missing, moved or misnamed).',
                           'Restore the image, or remove its entry from the annotation file.')
-    neg = Path(negatives_root) if negatives_root else (root/'negatives' if (root/'negatives').is_dir() else None)
+    neg = Path(negatives_root) if negatives_root else default_negatives_root(root)
     return Dataset(root, 'pods', classes, category, items, {c: c2sp.get(c, 'test') for c in classes},
                    c2i or {c: i for i, c in enumerate(classes)}, neg, [p for p in probs.items if p.severity == 'warning'])
 
@@ -392,7 +399,7 @@ def _check_image(p:Path, m:Path|None, probs:_Problems):
         probs.add(m, 'JPEG mask with many faint non-zero pixels (compression noise); prpg thresholds at 128, '
                   'but other tools reading "> 0" would grow the box.', 'Prefer PNG masks.', 'warning')
 
-# %% ../nbs/01_data.ipynb #9f786301
+# %% ../nbs/01_data.ipynb #6aa15c01
 def read_flat(root:str|Path, # folder of instance folders
               classes_csv:str|Path|None=None, # instance -> category table (default root/classes.csv)
               n_train:int=3, # the first n images (sorted) of each instance are train, the rest test
@@ -440,7 +447,7 @@ def read_flat(root:str|Path, # folder of instance folders
             items.append(Item(p, n, 'train' if k < n_train else 'test'))
             if check_images is True or (check_images and items[-1].split in check_images): _check_image(p, None, probs)
     if not instances: probs.add(root, 'no instance folders with images.', 'Add root/<instance>/*.jpg folders.')
-    neg = Path(negatives_root) if negatives_root else (root/'negatives' if (root/'negatives').is_dir() else None)
+    neg = Path(negatives_root) if negatives_root else default_negatives_root(root)
     return Dataset(root, 'flat', instances, {n: category[n] for n in instances}, items,
                    {n: 'test' for n in instances}, {n: i for i, n in enumerate(instances)}, neg,
                    [p for p in probs.items if p.severity == 'warning'])

@@ -79,7 +79,7 @@ def eval_inputs(models:dict, # {'pretrained': Backbone, 'personalized': Backbone
             'models': {k: [model_key(bb), *prec(bb)] for k, bb in models.items()},
             'global': to_dict(opts), 'dense': to_dict(dense) if dense else None}
 
-# %% ../nbs/33_report.ipynb #b379c312
+# %% ../nbs/33_report.ipynb #cf13dd37
 def evaluate_run(run:str|Path, # a finished training run
                  data_root:str|Path|None=None, # dataset folder (default: from the run's data.json)
                  instance:str|None=None, # target instance (default: from data.json)
@@ -92,6 +92,7 @@ def evaluate_run(run:str|Path, # a finished training run
                  persam:PerSAM|None=None, # an already loaded PerSAM (with dense.persam)
                  progress:bool=False,
                  reuse:bool=False, # with figures=False: return `run/eval/results.json` when computed from the same inputs (`eval_inputs`)
+                 device:str|None=None, # where the backbones (and PerSAM) run: 'cuda', 'cpu'...; None: where they are (CPU when loaded here)
                 ) -> dict:
     "Global and dense evaluation of a run: pretrained vs personalized; writes `run/eval/` and returns the results."
     run = Path(run); _check_run(run)
@@ -106,6 +107,7 @@ def evaluate_run(run:str|Path, # a finished training run
     cache = cache or FeatureCache(); opts = opts or GlobalOptions()
     pre = pretrained or load_backbone(cfg.backbone, cfg.weights, cfg.image_size, cfg.embedding)
     pers = load_personalized(run)
+    if device is not None: pre, pers = pre.to(device), pers.to(device)
     models = {'pretrained': pre, 'personalized': pers}
     dopts = (dense if isinstance(dense, DenseOptions) else DenseOptions()) if dense is not False else None
     inputs = eval_inputs(models, ds, instance, opts, dopts)
@@ -122,7 +124,7 @@ def evaluate_run(run:str|Path, # a finished training run
         for sh, v in r['per_split'].items(): v['classification_ap_lookalikes'] = lookalike_ap(res, ds, k, sh)
     if dopts is not None:
         dcache = dense_cache or DenseCache()
-        if dopts.persam and persam is None: persam = PerSAM(dopts.sam)
+        if dopts.persam and persam is None: persam = PerSAM(dopts.sam, device=device)
         for k, bb in models.items():
             d = evaluate_dense(bb, ds, instance, dcache, dopts, persam, progress)
             if 'skipped' in d: res['dense_skipped'] = d['skipped']; break

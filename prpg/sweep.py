@@ -12,7 +12,7 @@ from typing import Any, Literal
 from .core import ConfigError, PRPGError, atomic_write, read_json, safe_name, slugify, stable_hash, text_table, to_dict, write_json
 
 # %% auto #0
-__all__ = ['grid_points', 'point_name', 'run_point', 'SweepConfig', 'sweep', 'collect', 'format_sweep', 'plot_sweep']
+__all__ = ['grid_points', 'point_name', 'run_point', 'SweepConfig', 'PointJob', 'sweep', 'collect', 'format_sweep', 'plot_sweep']
 
 # %% ../nbs/45_sweep.ipynb #c03b2760
 def grid_points(grid:dict) -> list[dict]:
@@ -49,7 +49,7 @@ def run_point(notebook:str|Path, params:dict, point_dir:str|Path, kernel:str='py
     rec['seconds'] = time.time() - t0
     return rec
 
-# %% ../nbs/45_sweep.ipynb #b88f2042
+# %% ../nbs/45_sweep.ipynb #07f920eb
 @dataclass
 class SweepConfig:
     "A notebook sweep."
@@ -64,6 +64,13 @@ class SweepConfig:
     slurm: dict = field(default_factory=dict)            # submitit parameters, e.g. {slurm_partition: gpu, timeout_min: 120}
     metric: str = 'classification_ap_personalized'       # plotted per point (with its _pretrained twin if present)
 
+class PointJob:
+    "One grid point as a submitit job. Preempted or out of time on Slurm, it is requeued and resumes: every stage of the pipeline is resumable."
+    def __call__(self, *args): return run_point(*args)
+    def checkpoint(self, *args):                         # submitit calls this on SIGUSR2 (preemption, time limit)
+        import submitit
+        return submitit.helpers.DelayedSubmission(PointJob(), *args)
+
 def _submitit(cfg:SweepConfig, todo:list) -> list[dict]:
     try: import submitit
     except ImportError: raise PRPGError('the slurm executor needs submitit: pip install "prpg[cluster]"') from None
@@ -72,7 +79,7 @@ def _submitit(cfg:SweepConfig, todo:list) -> list[dict]:
     if cfg.executor == 'slurm': params.setdefault('slurm_array_parallelism', cfg.jobs)
     ex.update_parameters(name='prpg-sweep', **params)
     with ex.batch():
-        jobs = [ex.submit(run_point, cfg.notebook, p, d, cfg.kernel, cfg.timeout) for p, d in todo]
+        jobs = [ex.submit(PointJob(), cfg.notebook, p, d, cfg.kernel, cfg.timeout) for p, d in todo]
     out = []
     for j, (p, d) in zip(jobs, todo):
         try: out.append(j.result())

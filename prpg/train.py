@@ -180,7 +180,7 @@ def plot_curves(metrics_csv:str|Path, smooth:int=10):
     fig.tight_layout()
     return fig
 
-# %% ../nbs/12_train.ipynb #ea1fe619
+# %% ../nbs/12_train.ipynb #8f37233b
 def _accelerator(cfg:TrainConfig):
     from accelerate import Accelerator
     from accelerate.state import AcceleratorState
@@ -193,11 +193,14 @@ def _accelerator(cfg:TrainConfig):
 def _save_ckpt(path:Path, bb, opt, step:int, epoch:int, rows:int):
     from peft import get_peft_model_state_dict
     save_state(path, {'lora': get_peft_model_state_dict(bb.model), 'optimizer': opt.state_dict(), 'step': step, 'epoch': epoch,
-                      'rows': rows, 'rng': torch.get_rng_state()})      # safetensors + JSON, written atomically
+                      'rows': rows, 'rng': torch.get_rng_state(),       # safetensors + JSON, written atomically
+                      'cuda_rng': torch.cuda.get_rng_state_all() if torch.cuda.is_available() else []})   # LoRA dropout on the GPU
 
 def _apply_ckpt(ck:dict, bb, opt) -> dict:
     from peft import set_peft_model_state_dict
     set_peft_model_state_dict(bb.model, ck['lora']); opt.load_state_dict(ck['optimizer']); torch.set_rng_state(ck['rng'])
+    if ck.get('cuda_rng') and torch.cuda.is_available() and len(ck['cuda_rng']) == torch.cuda.device_count():
+        torch.cuda.set_rng_state_all(ck['cuda_rng'])     # so a resumed GPU run is bit for bit too
     return ck
 
 def _truncate_metrics(path:Path, rows:int):

@@ -1,5 +1,5 @@
 """`prpg sweep` over the smoke-size demo benchmark's instances with the pipeline notebook (nbs/90_pipeline.ipynb) and the
-local executor: it finishes, survives one deliberately failing point (an instance that does not exist), resumes
+submitit executor (its local cluster: the code path Slurm uses): it finishes, survives one deliberately failing point (an instance that does not exist), resumes
 without redoing finished points, and writes the aggregate table and figure."""
 import json, subprocess, sys
 from pathlib import Path
@@ -18,7 +18,7 @@ def test_sweep_demo_instances(tmp_path):
     grid = {'instance': ds.instances[:3] + ['no_such_instance'], 'num_triplets': 8}
     (tmp_path/'grid.yaml').write_text(yaml.safe_dump(grid))
     cmd = [PRPG, 'sweep', '--notebook', str(ROOT/'nbs'/'90_pipeline.ipynb'), '--grid', str(tmp_path/'grid.yaml'),
-           '--out', str(tmp_path/'sweep'), '--jobs', '2']
+           '--out', str(tmp_path/'sweep'), '--jobs', '2', '--executor', 'submitit-local']   # submitit, as on Slurm
     r = subprocess.run(cmd, capture_output=True, text=True)
     assert r.returncode == 1, r.stderr[-3000:]                     # 1 = finished with a failed point
     assert 'FAILED instance-no_such_instance' in r.stdout and "is not in" in r.stdout

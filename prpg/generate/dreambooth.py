@@ -104,7 +104,7 @@ def dco_loss(pred:torch.Tensor, ref:torch.Tensor, target:torch.Tensor, beta:floa
     delta = masked_mse(pred, target, w, square_weight, per_sample=True) - masked_mse(ref.detach(), target, w, square_weight, per_sample=True)
     return -F.logsigmoid(-beta * delta).mean()
 
-# %% ../../nbs/20_dreambooth.ipynb #20275187
+# %% ../../nbs/20_dreambooth.ipynb #bbecb206
 @dataclass
 class ClassImageConfig:
     "How class-prior images are generated."
@@ -123,17 +123,18 @@ def class_images(pipe, # the base pipeline (no LoRA loaded)
                  root:str|Path|None=None,
                  progress:bool=False,
                  subdir:str|None=None, # put the images in <key>/<subdir>/ (e.g. the category, for a negatives root)
+                 key_prompt:str|None=None, # what names the folder instead of `prompt` (a template shared by categories)
                 ) -> list[Path]:
     "Paths of `cfg.n` class images for (base, prompt, settings), generating only the missing ones."
     from tqdm.auto import tqdm
     cfg = cfg or ClassImageConfig()
-    key = stable_hash({'base': base_fingerprint(base), 'prompt': prompt, 'res': resolution, 'steps': cfg.steps,
+    key = stable_hash({'base': base_fingerprint(base), 'prompt': key_prompt or prompt, 'res': resolution, 'steps': cfg.steps,
                        'guidance': cfg.guidance, 'scheduler': type(pipe.scheduler).__name__, 'seed': cfg.seed}, 16)
-    d = Path(root or cache_dir('class_images'))/key
-    with folder_lock(d, f'generating class images "{prompt}"'):          # one writer per cache folder
+    top = Path(root or cache_dir('class_images'))/key
+    d = top/safe_name(subdir, 'category') if subdir else top
+    with folder_lock(d, f'generating class images "{prompt}"'):          # one writer per image folder
         d.mkdir(parents=True, exist_ok=True)
-        write_json(d/'info.json', {'base': str(base), 'prompt': prompt, 'resolution': resolution, **to_dict(cfg)})
-        if subdir: d = d/safe_name(subdir, 'category'); d.mkdir(exist_ok=True)
+        write_json(top/'info.json', {'base': str(base), 'prompt': key_prompt or prompt, 'resolution': resolution, **to_dict(cfg)})
         paths = [d/f'{k:05d}.png' for k in range(cfg.n)]
         todo = [k for k, p in enumerate(paths) if not p.is_file()]
         for s in tqdm(range(0, len(todo), cfg.batch_size), disable=not progress, desc=f'class images "{prompt}"', leave=False):
@@ -145,7 +146,7 @@ def class_images(pipe, # the base pipeline (no LoRA loaded)
                 tmp = paths[k].with_name(f'.{paths[k].stem}.tmp.png'); im.save(tmp); tmp.replace(paths[k])
     return paths
 
-# %% ../../nbs/20_dreambooth.ipynb #9bd42ad7
+# %% ../../nbs/20_dreambooth.ipynb #543cd613
 @dataclass
 class DreamBoothConfig:
     "One DreamBooth run."
@@ -185,6 +186,10 @@ class DreamBoothConfig:
     validation_prompt: str = 'a photo of {identifier} {class_noun} on the beach'
     validation_steps: int = 25
     out_root: str = 'runs/dreambooth'
+    device: str = 'auto'                              # auto: accelerate's device (CUDA when present); cpu, cuda, cuda:1...
+    gradient_checkpointing: bool = False              # recompute UNet activations in backward: less memory, ~30% slower
+    optimizer: Literal['adamw', 'adamw8bit'] = 'adamw'   # adamw8bit: bitsandbytes' 8-bit AdamW (CUDA), a quarter of the state memory
+    attention: Literal['sdpa', 'xformers'] = 'sdpa'   # PyTorch's scaled-dot-product attention (diffusers' default) or xformers
     progress: bool = True
 
     def prompt(self, which:str) -> str:
@@ -199,6 +204,11 @@ class DreamBoothConfig:
         for p in self.images:
             if not Path(p).is_file(): raise DataError(f'{p}: instance image not found.')
         if not self.class_noun: raise ConfigError('class_noun: give the category noun, e.g. "mug" (it goes into both prompts).')
+        import importlib.util
+        if self.optimizer == 'adamw8bit' and importlib.util.find_spec('bitsandbytes') is None:
+            raise ConfigError('optimizer: adamw8bit needs bitsandbytes (pip install bitsandbytes; CUDA GPUs); use adamw.')
+        if self.attention == 'xformers' and (importlib.util.find_spec('xformers') is None or not torch.cuda.is_available()):
+            raise ConfigError("attention: xformers needs the xformers package and a CUDA GPU; use sdpa (PyTorch's own attention).")
         if '{identifier}' not in self.instance_prompt:
             raise ConfigError(f'instance_prompt {self.instance_prompt!r} does not contain {{identifier}}: the rare token must be in it.')
         if self.masked:
@@ -236,12 +246,25 @@ def save_lora(pipe, out:str|Path, cfg:DreamBoothConfig) -> Path:
     type(pipe).save_lora_weights(str(out), safe_serialization=True, **kw)
     return Path(out)/LORA_FILE
 
-# %% ../../nbs/20_dreambooth.ipynb #e7ca014d
+# %% ../../nbs/20_dreambooth.ipynb #3681c300
 def _run_dir(cfg:DreamBoothConfig) -> Path:
     files = cfg.images + (cfg.masks if cfg.masked else [])
-    key = {k: v for k, v in to_dict(cfg).items() if k not in ('progress', 'out_root', 'checkpoint_every', 'validate_every')}
+    key = {k: v for k, v in to_dict(cfg).items() if k not in ('progress', 'out_root', 'checkpoint_every', 'validate_every', 'device', 'gradient_checkpointing', 'attention')}
     key['files'] = files_fingerprint([Path(p) for p in files], content=True); key['base_id'] = base_fingerprint(cfg.base)
     return Path(cfg.out_root)/run_id(cfg.name, key)
+
+def _optimizer(cfg:DreamBoothConfig, params):
+    if cfg.optimizer == 'adamw8bit':
+        import bitsandbytes as bnb                         # `check` made sure it is there
+        return bnb.optim.AdamW8bit(params, lr=cfg.lr, betas=(0.9, 0.999), weight_decay=1e-2, eps=1e-8)
+    return torch.optim.AdamW(params, lr=cfg.lr, betas=(0.9, 0.999), weight_decay=1e-2, eps=1e-8)
+
+def _memory_options(cfg:DreamBoothConfig, pipe, dev):
+    "Gradient checkpointing and the attention implementation, each refused with a clear message when unavailable."
+    if cfg.gradient_checkpointing:
+        pipe.unet.enable_gradient_checkpointing()
+        if cfg.train_text_encoder: pipe.text_encoder.gradient_checkpointing_enable()
+    if cfg.attention == 'xformers': pipe.enable_xformers_memory_efficient_attention()   # `check` made sure it is there
 
 def train_dreambooth(cfg:DreamBoothConfig, pipe=None, # an already loaded base pipeline (it gets the adapter)
                      stop_after:int|None=None, # stop (with a checkpoint) after this many steps in this call
@@ -254,7 +277,7 @@ def train_dreambooth(cfg:DreamBoothConfig, pipe=None, # an already loaded base p
         if cfg.progress: print(f'reusing finished run {run}')
         return run
     run.mkdir(parents=True, exist_ok=True); save_config(cfg, run/'config.yaml')
-    dev = PartialState().device          # accelerate's device (and process) under `accelerate launch`; precision is ours
+    dev = PartialState().device if cfg.device == 'auto' else torch.device(cfg.device)   # accelerate's device under `accelerate launch`; precision is ours
     pipe = pipe or load_pipeline(cfg.base)
     pipe.to(dev)
     res = cfg.resolution
@@ -276,7 +299,10 @@ def train_dreambooth(cfg:DreamBoothConfig, pipe=None, # an already loaded base p
                 te.add_adapter(LoraConfig(r=cfg.rank, lora_alpha=cfg.rank, init_lora_weights='gaussian', target_modules=TEXT_TARGETS))
     else: unet.requires_grad_(True)
     params = [p for m in (unet, te) for p in m.parameters() if p.requires_grad]
-    opt = torch.optim.AdamW(params, lr=cfg.lr, betas=(0.9, 0.999), weight_decay=1e-2, eps=1e-8)
+    opt = _optimizer(cfg, params)
+    _memory_options(cfg, pipe, dev)
+    dt = {'bf16': torch.bfloat16, 'fp16': torch.float16}.get(cfg.precision)
+    scaler = torch.amp.GradScaler(dev.type, enabled=dt == torch.float16)   # fp16 gradients underflow without loss scaling
     start, rows = 0, []
     ck = run/'checkpoints'/'last.safetensors'
     if (old := run/'checkpoints'/'last.pt').is_file() and not ck.is_file():
@@ -290,11 +316,11 @@ def train_dreambooth(cfg:DreamBoothConfig, pipe=None, # an already loaded base p
             if 'text_encoder' in st['lora']: set_peft_model_state_dict(te, st['lora']['text_encoder'])
         else: unet.load_state_dict(st['unet'])
         opt.load_state_dict(st['opt']); start, rows = st['step'], st['rows']
+        if st.get('scaler'): scaler.load_state_dict(st['scaler'])
         if cfg.progress: print(f'resuming {run} at step {start}')
     ims = [load_image(p) for p in cfg.images]
     masks = [load_mask(m, size=im.size, image_path=p) for m, im, p in zip(cfg.masks, ims, cfg.images)] if cfg.masked else [None] * len(ims)
     cls_ims = [load_image(p) for p in cls_paths]
-    dt = {'bf16': torch.bfloat16, 'fp16': torch.float16}.get(cfg.precision)
     with torch.no_grad():
         if not cfg.train_text_encoder:
             inst_c = encode_prompts(pipe, [cfg.prompt('instance')], res, dev)
@@ -302,7 +328,7 @@ def train_dreambooth(cfg:DreamBoothConfig, pipe=None, # an already loaded base p
     lat_scale = vae.config.scaling_factor
     unet.train()
     def save_ckpt(step):
-        st = {'step': step, 'rows': rows, 'opt': opt.state_dict()}
+        st = {'step': step, 'rows': rows, 'opt': opt.state_dict(), 'scaler': scaler.state_dict() if scaler.is_enabled() else {}}
         if cfg.mode == 'lora': st['lora'] = _lora_state(pipe, cfg)
         else: st['unet'] = unet.state_dict()
         save_state(ck, st)   # safetensors + JSON, atomically
@@ -352,9 +378,9 @@ def train_dreambooth(cfg:DreamBoothConfig, pipe=None, # an already loaded base p
             if cls_ims:
                 prior = masked_mse(pred[n_inst:].float(), target[n_inst:].float()); loss = loss + cfg.prior_weight * prior
         if not torch.isfinite(loss): raise PRPGError(f'{run}: loss is {loss.item()} at step {step + 1}; the last checkpoint is kept. Lower lr.')
-        opt.zero_grad(set_to_none=True); loss.backward()
-        if cfg.max_grad_norm: torch.nn.utils.clip_grad_norm_(params, cfg.max_grad_norm)
-        opt.step()
+        opt.zero_grad(set_to_none=True); scaler.scale(loss).backward()
+        if cfg.max_grad_norm: scaler.unscale_(opt); torch.nn.utils.clip_grad_norm_(params, cfg.max_grad_norm)
+        scaler.step(opt); scaler.update()
         rows.append({'step': step + 1, 'loss': float(loss), 'prior_loss': None if prior is None else float(prior)})
         bar.set_postfix(loss=f'{float(loss):.4f}')
         if (step + 1) % cfg.checkpoint_every == 0 and step + 1 < cfg.steps: save_ckpt(step + 1)

@@ -117,7 +117,7 @@ def generate_positives(pipe, # personalized pipeline (e.g. `load_generator(run)`
                                        'resolution': cfg.resolution, 'model': model, 'adapter': adapter, 'settings': key})
         return Path(out)/'positives'
 
-# %% ../../nbs/21_synthetic.ipynb #603a3285
+# %% ../../nbs/21_synthetic.ipynb #94934077
 def generate_negatives(pipe, # the base pipeline (no adapter)
                        base:str|Path, # its hub id / folder (for the cache key)
                        category:str, # e.g. "mug"
@@ -131,4 +131,4 @@ def generate_negatives(pipe, # the base pipeline (no adapter)
     cfg = cfg or GenerateConfig(); set_scheduler(pipe, cfg.scheduler)
     return class_images(pipe, base, prompt.format(category=category), cfg.resolution,
                         ClassImageConfig(n=n, steps=cfg.steps, guidance=cfg.guidance, batch_size=cfg.batch_size, seed=cfg.seed),
-                        root or cache_dir('negatives'), progress, subdir=category)
+                        root or cache_dir('negatives'), progress, subdir=category, key_prompt=prompt)   # one root, a folder per category
