@@ -246,7 +246,7 @@ def save_lora(pipe, out:str|Path, cfg:DreamBoothConfig) -> Path:
     type(pipe).save_lora_weights(str(out), safe_serialization=True, **kw)
     return Path(out)/LORA_FILE
 
-# %% ../../nbs/20_dreambooth.ipynb #3681c300
+# %% ../../nbs/20_dreambooth.ipynb #043d3de3
 def _run_dir(cfg:DreamBoothConfig) -> Path:
     files = cfg.images + (cfg.masks if cfg.masked else [])
     key = {k: v for k, v in to_dict(cfg).items() if k not in ('progress', 'out_root', 'checkpoint_every', 'validate_every', 'device', 'gradient_checkpointing', 'attention')}
@@ -273,6 +273,9 @@ def train_dreambooth(cfg:DreamBoothConfig, pipe=None, # an already loaded base p
     from accelerate import PartialState
     from tqdm.auto import tqdm
     cfg.check(); run = _run_dir(cfg)
+    if PartialState().num_processes > 1:
+        raise ConfigError('DreamBooth trains one instance on one GPU (batch 1 in the paper: nothing to split); run it without '
+                          '`accelerate launch`, and use one GPU per instance with `prpg sweep` (Slurm array jobs) instead.')
     if (run/'done.json').is_file():
         if cfg.progress: print(f'reusing finished run {run}')
         return run
