@@ -50,7 +50,11 @@ browser:
 	  elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium is missing and cannot be installed here: the browser test will be skipped"; fi; }
 
-test: sync browser pytest
+# Lint the exported modules: pyflakes' checks (unused imports, undefined names, ...) through ruff.
+lint: $(STAMP)
+	$(BIN)/ruff check prpg --select F --exclude prpg/_modidx.py
+
+test: sync lint browser pytest
 
 bench: $(STAMP)
 	for f in bench/[a-z]*.py; do $(BIN)/python $$f || exit 1; done

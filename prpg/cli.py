@@ -4,11 +4,11 @@
 
 # %% ../nbs/51_cli.ipynb #2ddb45ac
 from __future__ import annotations
-import argparse, errno, os, sys, traceback, warnings
+import argparse, errno, os, sys, traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .core import ConfigError, PRPGError, check_writable, load_config, read_json, safe_name, to_dict, yaml_problem
+from .core import ConfigError, PRPGError, check_writable, load_config, read_json, safe_name, yaml_problem
 from .data import check_dataset, load_dataset
 from .demo_data import DemoConfig, build_demo
 from .triplets import TripletConfig, make_triplets

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #dee07fe1
 from __future__ import annotations
-import contextlib, dataclasses, difflib, hashlib, json, os, random, re, socket, tempfile, time, types, typing
+import contextlib, dataclasses, difflib, hashlib, json, os, random, re, socket, tempfile, time, types
 from pathlib import Path
 from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
@@ -13,9 +13,9 @@ import yaml
 
 # %% auto #0
 __all__ = ['STATE_FORMAT', 'CPU_FLAGS', 'PRPGError', 'ConfigError', 'DataError', 'prpg_home', 'cache_dir', 'atomic_write',
-           'clean_tmp', 'write_json', 'read_json', 'folder_lock', 'stable_hash', 'derive_seed', 'make_rng',
-           'make_np_rng', 'slugify', 'files_fingerprint', 'text_table', 'run_id', 'check_bounds', 'from_dict',
-           'to_dict', 'parse_overrides', 'read_config_dict', 'yaml_problem', 'load_config', 'save_config',
+           'save_image', 'clean_tmp', 'write_json', 'read_json', 'folder_lock', 'stable_hash', 'derive_seed',
+           'make_rng', 'make_np_rng', 'slugify', 'files_fingerprint', 'text_table', 'run_id', 'check_bounds',
+           'from_dict', 'to_dict', 'parse_overrides', 'read_config_dict', 'yaml_problem', 'load_config', 'save_config',
            'name_problem', 'safe_name', 'check_writable', 'save_state', 'load_checkpoint', 'load_cache_entry',
            'machine']
 
@@ -41,7 +41,7 @@ def cache_dir(*parts:str, # sub-folders under `prpg_home()`
     p.mkdir(parents=True, exist_ok=True)
     return p
 
-# %% ../nbs/00_core.ipynb #d6a02ebc
+# %% ../nbs/00_core.ipynb #213efb9a
 def atomic_write(path:str|Path, # destination
                  data:str|bytes, # content
                 ) -> Path:
@@ -61,6 +61,16 @@ def atomic_write(path:str|Path, # destination
 
 def _umask() -> int:
     m = os.umask(0o022); os.umask(m); return m
+
+def save_image(im, # a PIL image
+               path:str|Path, # destination; its extension picks the format
+               **kw, # passed to `Image.save` (quality=...)
+              ) -> Path:
+    "Save a PIL image atomically: a killed process leaves no half-written image under the final name (resumable folders trust names)."
+    path = Path(path); tmp = path.with_name(f'.{path.stem}.{os.getpid()}.tmp{path.suffix}')
+    try: im.save(tmp, **kw); os.replace(tmp, path)
+    finally: tmp.unlink(missing_ok=True)
+    return path
 
 def clean_tmp(root:str|Path, # a folder prpg owns (a cache)
               older_than:float=3600, # seconds: younger ones may still be being written

@@ -4,8 +4,8 @@
 
 # %% ../nbs/01_data.ipynb #02eeb8cc
 from __future__ import annotations
-import csv, dataclasses, io, json, math, warnings
-from collections import Counter, defaultdict
+import csv, math
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -255,7 +255,7 @@ def find_negatives(root:Path|None, # negatives root
     raise DataError(f'{root}: no negatives for category {category!r}; looked for image folders '
                     + ', '.join(t.name for t in tried) + '. Put negatives in one of them or set the folder pattern.')
 
-# %% ../nbs/01_data.ipynb #ef87c13c
+# %% ../nbs/01_data.ipynb #a21aabe1
 def _stems(folder:Path) -> dict[str, Path]:
     "Mask files of a folder by stem (PNG preferred over JPEG when both exist)."
     out = {}
@@ -301,7 +301,7 @@ def read_pods(root:str|Path, # dataset folder
               negatives_root:str|Path|None=None, # category negatives (default: `root/negatives` if present)
               check_images:bool|tuple=False, # decode every image and mask (slow; `check-data` does it), or those of these splits
               _probs:_Problems|None=None,
-             ) -> Dataset:
+             ) -> Dataset|None:
     "Read a PODS-layout dataset."
     root = Path(root); probs = _probs or _Problems(strict=True)
     if not root.is_dir(): probs.add(root, 'dataset folder not found.'); return None
@@ -399,14 +399,14 @@ def _check_image(p:Path, m:Path|None, probs:_Problems):
         probs.add(m, 'JPEG mask with many faint non-zero pixels (compression noise); prpg thresholds at 128, '
                   'but other tools reading "> 0" would grow the box.', 'Prefer PNG masks.', 'warning')
 
-# %% ../nbs/01_data.ipynb #6aa15c01
+# %% ../nbs/01_data.ipynb #80336e99
 def read_flat(root:str|Path, # folder of instance folders
               classes_csv:str|Path|None=None, # instance -> category table (default root/classes.csv)
               n_train:int=3, # the first n images (sorted) of each instance are train, the rest test
               negatives_root:str|Path|None=None,
               check_images:bool=False,
               _probs:_Problems|None=None,
-             ) -> Dataset:
+             ) -> Dataset|None:
     "Read a flat layout: `root/<instance>/*.jpg` plus a `classes.csv` mapping instances to categories."
     root = Path(root); probs = _probs or _Problems(strict=True)
     if not root.is_dir(): probs.add(root, 'dataset folder not found.'); return None
@@ -460,7 +460,7 @@ def read_photos(folder:str|Path, # one folder with 3+ photos of one object
                 masks:str|Path|None=None, # folder of masks named <photo stem>.png (default: <folder>/masks if it exists)
                 check_images:bool=False,
                 _probs:_Problems|None=None,
-               ) -> Dataset:
+               ) -> Dataset|None:
     "Read \"my photos\": one folder with 3+ images of one object, all used as references."
     folder = Path(folder); probs = _probs or _Problems(strict=True)
     if not folder.is_dir(): probs.add(folder, 'folder not found.'); return None

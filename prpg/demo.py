@@ -10,12 +10,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .core import ConfigError, atomic_write, load_config, machine, save_config, stable_hash, text_table, to_dict, write_json, read_json
-from .data import check_dataset, load_dataset, SHIFTS
+from .core import ConfigError, atomic_write, machine, save_config, stable_hash, text_table, to_dict, write_json, read_json
+from .data import check_dataset, load_dataset
 from .demo_data import DemoConfig, build_demo
 from .triplets import TripletConfig, make_triplets
 from .generate.cutpaste import CutPasteConfig, cutpaste_positives
-from .train import TrainConfig, train, demo_generic_path, load_personalized
+from .train import TrainConfig, train, demo_generic_path
 from .dense import DenseCache, DenseOptions
 from .models import LoraSettings, load_backbone
 from .features import FeatureCache

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-from .core import ConfigError, DataError, cache_dir, make_np_rng, stable_hash, write_json, read_json, from_dict
+from .core import ConfigError, DataError, cache_dir, make_np_rng, stable_hash, write_json, read_json
 from .data import SHIFTS
 
 # %% auto #0

@@ -4,15 +4,13 @@
 
 # %% ../nbs/31_evaluate.ipynb #66d72300
 from __future__ import annotations
-import math
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 import torch
 
-from .core import ConfigError, DataError
+from .core import DataError
 from .data import Dataset, SHIFTS
 from .features import FeatureCache
 from .models import Backbone

@@ -4,11 +4,10 @@
 
 # %% ../nbs/30_features.ipynb #9f724009
 from __future__ import annotations
-import hashlib, os, threading
+import hashlib, threading
 from pathlib import Path
 
 import torch
-import torch.nn.functional as F
 
 from .core import cache_dir, clean_tmp, files_fingerprint, load_cache_entry, save_state, stable_hash
 from .models import Backbone, autocast_dtype, embed_images

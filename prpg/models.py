@@ -4,12 +4,10 @@
 
 # %% ../nbs/10_models.ipynb #188c1618
 from __future__ import annotations
-import contextlib, functools, json, math, os, socket, warnings
-from dataclasses import dataclass, field, asdict, replace
+import contextlib, functools, math, os, socket, warnings
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal, Callable
 
-import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F

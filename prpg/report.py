@@ -6,7 +6,6 @@
 from __future__ import annotations
 import csv, io, math, os
 from collections import defaultdict
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np

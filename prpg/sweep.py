@@ -4,10 +4,10 @@
 
 # %% ../nbs/45_sweep.ipynb #79f13bfa
 from __future__ import annotations
-import csv, io, itertools, json, time, traceback
+import csv, io, itertools, time, traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from .core import ConfigError, PRPGError, atomic_write, read_json, safe_name, slugify, stable_hash, text_table, to_dict, write_json
 

@@ -4,7 +4,7 @@
 
 # %% ../nbs/12_train.ipynb #de8e34af
 from __future__ import annotations
-import contextlib, csv, math, os, shutil, tempfile, time, warnings
+import contextlib, csv, math, os, shutil, tempfile, time
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from typing import Callable, Literal
@@ -13,7 +13,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .core import (folder_lock, load_checkpoint, save_state, check_writable, PRPGError, ConfigError, DataError, atomic_write, cache_dir, derive_seed,
+from .core import (folder_lock, load_checkpoint, save_state, check_writable, PRPGError, ConfigError, atomic_write, cache_dir, derive_seed,
                        files_fingerprint, from_dict, make_rng, read_config_dict, read_json, run_id, save_config, stable_hash, to_dict, write_json)
 from .data import load_image, load_mask
 from .triplets import read_triplets, write_triplets, Triplet
@@ -315,7 +315,7 @@ def _train(cfg:TrainConfig, callback:Callable|None, locks:contextlib.ExitStack) 
     bar.close()
     if acc.is_main_process:
         save_adapter(core, run/'adapter')
-        import matplotlib; import matplotlib.pyplot as plt
+        import matplotlib.pyplot as plt
         fig = plot_curves(met); fig.savefig(run/'loss.png', dpi=90); plt.close(fig)
         last = list(csv.DictReader(open(met)))[-10:]
         write_json(run/'done.json', {'steps': step, 'seconds': round(time.time() - t0, 1), 'trainable_parameters': trainable_parameters(core),

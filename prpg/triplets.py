@@ -6,7 +6,7 @@
 from __future__ import annotations
 import csv, io, os, warnings
 from collections import Counter
-from dataclasses import dataclass, field, asdict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -174,13 +174,13 @@ def read_triplets(path:str|Path, # triplet CSV
                                  'Pass roots= with the data\'s new location, or sample the triplets again.')
     return out
 
-# %% ../nbs/04_triplets.ipynb #0d8a22e6
+# %% ../nbs/04_triplets.ipynb #fcedd7d1
 def make_triplets(ds:Dataset, # the dataset
                   instance:str, # instance to personalize
                   out:str|Path, # CSV to write
                   cfg:TripletConfig|None=None,
                   synthetic_root:str|Path|None=None, # folder with <instance>/ sub-folders of synthetic positives
-                  negatives_root:str|Path|None=None, # default: the dataset's negatives root
+                  negatives_root:str|Path|list|None=None, # default: the dataset's negatives root; a list: all of them together
                   overwrite:bool=False, # replace an existing file made from other inputs
                  ) -> Path:
     "Sample and write the triplets of one instance; reuses an existing file made from the same inputs."
@@ -188,12 +188,15 @@ def make_triplets(ds:Dataset, # the dataset
     real = ds.images(instance, 'train')
     syn = list_images(Path(synthetic_root)/instance, recursive=True) if synthetic_root and (Path(synthetic_root)/instance).is_dir() else []
     cat = ds.category[instance]
-    neg_root = Path(negatives_root) if negatives_root else ds.negatives_root
+    nr = negatives_root if isinstance(negatives_root, (list, tuple)) else [negatives_root or ds.negatives_root]
+    neg_roots = [Path(r) if r else None for r in nr]
+    negs = lambda c: [p for r in neg_roots for p in find_negatives(r, c)]   # every root must hold the category
     from prpg.data import find_negatives
-    neg = find_negatives(neg_root, cat)
+    neg = negs(cat)
     hard = [p for o in ds.instances_of(cat) if o != instance for p in ds.images(o, 'train')] if cfg.hard_negative_frac > 0 else []
-    other = [p for c in ds.categories if c != cat for p in find_negatives(neg_root, c)] if cfg.other_category_frac > 0 else []
-    roots = {'real': ds.root, 'negatives': neg_root, **({'synthetic': Path(synthetic_root)} if synthetic_root else {})}
+    other = [p for c in ds.categories if c != cat for p in negs(c)] if cfg.other_category_frac > 0 else []
+    roots = {'real': ds.root, **{('negatives' if k == 0 else f'negatives{k + 1}'): r for k, r in enumerate(neg_roots)},
+             **({'synthetic': Path(synthetic_root)} if synthetic_root else {})}
     key = stable_hash({'config': to_dict(cfg), 'instance': instance,
                        'files': {k: sorted(_rel(p, roots) for p in v) for k, v in
                                  {'real': real, 'synthetic': syn, 'negatives': neg, 'hard': hard, 'other': other}.items() if v or k != 'other'}})

@@ -33,6 +33,10 @@ def test_smoke_route_every_stage_asks_the_device_policy_and_reruns_as_a_no_op(tm
     negs = {r['stages']['negatives']['output'] for r in rec['instances'].values()}
     assert len(negs) == 1                                      # one negatives root, a folder per category
     assert [r['stages']['negatives']['did'] for r in rec['instances'].values()] == [True, False]
+    for r in rec['instances'].values():                        # negatives: both = the dataset's own and the generated ones
+        csv = Path(r['stages']['triplets']['output'])
+        roots = {k: (csv.parent/v).resolve() for k, v in read_json(csv.with_suffix('.json'))['roots'].items()}
+        assert roots['negatives2'] == Path(next(iter(negs))).resolve() and roots['negatives'] != roots['negatives2']
     assert (tmp_path/'p'/'report'/'report.csv').is_file() and read_json(tmp_path/'p'/'pipeline.json')['did']
     # the same config again, through the command line: every stage's output is complete, nothing is done
     env = {**os.environ, 'PRPG_HOME': os.environ['PRPG_HOME']}

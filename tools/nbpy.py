@@ -5,6 +5,11 @@ papermill tags as `#%% tags=parameters`. Markdown is written verbatim.
 
     python tools/nbpy.py to-nb src.py nbs/NN_name.ipynb   # text -> notebook (keeps ids of unchanged cells)
     python tools/nbpy.py to-py nbs/NN_name.ipynb out.py   # notebook -> text
+
+Why not jupytext: its percent format writes markdown cells as `#` comments, while this one keeps markdown verbatim
+and the ids of unchanged cells (nbdev writes cell ids into every exported module's `# %%` headers, so a round trip
+must not renew them). It is a developer tool of 60 lines, never imported by prpg, so it saves a dev dependency;
+jupytext is the better choice if this ever grows.
 """
 import json, sys, hashlib
 from pathlib import Path
