@@ -13,11 +13,11 @@ import yaml
 
 # %% auto #0
 __all__ = ['STATE_FORMAT', 'CPU_FLAGS', 'PRPGError', 'ConfigError', 'DataError', 'prpg_home', 'cache_dir', 'atomic_write',
-           'save_image', 'clean_tmp', 'write_json', 'read_json', 'folder_lock', 'stable_hash', 'derive_seed',
-           'make_rng', 'make_np_rng', 'slugify', 'files_fingerprint', 'text_table', 'run_id', 'check_bounds',
-           'from_dict', 'to_dict', 'parse_overrides', 'read_config_dict', 'yaml_problem', 'load_config', 'save_config',
-           'name_problem', 'safe_name', 'check_writable', 'save_state', 'load_checkpoint', 'load_cache_entry',
-           'machine']
+           'atomic_dir', 'save_image', 'clean_tmp', 'write_json', 'read_json', 'folder_lock', 'stable_hash',
+           'derive_seed', 'make_rng', 'make_np_rng', 'slugify', 'files_fingerprint', 'text_table', 'run_id',
+           'check_bounds', 'from_dict', 'to_dict', 'parse_overrides', 'read_config_dict', 'yaml_problem', 'load_config',
+           'save_config', 'name_problem', 'safe_name', 'check_writable', 'save_state', 'load_checkpoint',
+           'load_cache_entry', 'machine']
 
 # %% ../nbs/00_core.ipynb #311bf9b3
 class PRPGError(ValueError):
@@ -41,7 +41,7 @@ def cache_dir(*parts:str, # sub-folders under `prpg_home()`
     p.mkdir(parents=True, exist_ok=True)
     return p
 
-# %% ../nbs/00_core.ipynb #213efb9a
+# %% ../nbs/00_core.ipynb #a9b7d9e5
 def atomic_write(path:str|Path, # destination
                  data:str|bytes, # content
                 ) -> Path:
@@ -61,6 +61,20 @@ def atomic_write(path:str|Path, # destination
 
 def _umask() -> int:
     m = os.umask(0o022); os.umask(m); return m
+
+@contextlib.contextmanager
+def atomic_dir(path:str|Path, # the folder to build (an older build there is replaced: callers check it is prpg's)
+              ):
+    "Build a folder in a temporary sibling and rename it into place whole when the block succeeds; on failure it is removed."
+    import shutil
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f'.{path.name}.'))
+    try:
+        yield tmp
+        if path.exists(): shutil.rmtree(path)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists(): shutil.rmtree(tmp)
 
 def save_image(im, # a PIL image
                path:str|Path, # destination; its extension picks the format
