@@ -28,7 +28,7 @@ from .stats import LEVEL
 # %% auto #0
 __all__ = ['TripletsJob', 'GenerateJob', 'EvaluateJob', 'main', 'error_line']
 
-# %% ../nbs/51_cli.ipynb #bbda5110
+# %% ../nbs/51_cli.ipynb #63a1d8bc
 @dataclass
 class TripletsJob:
     "Sample triplet files for the instances of a dataset."
@@ -241,6 +241,7 @@ def main(argv:list[str]|None=None) -> int:
         print(f'prpg {a.cmd}: error: {error_line(e, debug)}', file=sys.stderr)
         return 2
 
+# %% ../nbs/51_cli.ipynb #6f1f0366
 def error_line(e:BaseException, debug:bool=False) -> str:
     "The one line the user sees for an exception: prpg's own message, a file error naming the file, or the exception's first line."
     if isinstance(e, PRPGError): return str(e)

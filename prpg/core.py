@@ -41,7 +41,7 @@ def cache_dir(*parts:str, # sub-folders under `prpg_home()`
     p.mkdir(parents=True, exist_ok=True)
     return p
 
-# %% ../nbs/00_core.ipynb #a9b7d9e5
+# %% ../nbs/00_core.ipynb #cac4d581
 def atomic_write(path:str|Path, # destination
                  data:str|bytes, # content
                 ) -> Path:
@@ -59,6 +59,7 @@ def atomic_write(path:str|Path, # destination
         raise
     return path
 
+# %% ../nbs/00_core.ipynb #268c0198
 def _umask() -> int:
     m = os.umask(0o022); os.umask(m); return m
 
@@ -402,7 +403,7 @@ def check_writable(folder:str|Path, # an output folder (it need not exist yet)
         raise ConfigError(f'{key}: {folder} is not writable ({p} does not let you create files); choose another folder.')
     return folder
 
-# %% ../nbs/00_core.ipynb #6daa38d0
+# %% ../nbs/00_core.ipynb #3d5c1ee2
 STATE_FORMAT = 'prpg-state-1'
 
 def _pack(obj, tensors:dict, where:str='state'):
@@ -421,6 +422,7 @@ def _pack(obj, tensors:dict, where:str='state'):
         return {'__items__': [[k, _pack(v, tensors, f'{where}.{k}')] for k, v in obj.items()]}
     raise TypeError(f'{where}: cannot store a {type(obj).__name__} (tensors, arrays, numbers, strings, lists, dicts only)')
 
+# %% ../nbs/00_core.ipynb #a57dcb9b
 def _unpack(sk, tensors:dict):
     if isinstance(sk, list): return [_unpack(v, tensors) for v in sk]
     if not isinstance(sk, dict): return sk
@@ -456,6 +458,7 @@ def _read_state(path:Path):
         msg = str(e).strip().splitlines()[0][:160] if str(e).strip() else ''
         return None, f'{type(e).__name__}: {msg}' if msg else type(e).__name__
 
+# %% ../nbs/00_core.ipynb #f6310a3c
 def load_checkpoint(path:str|Path, # a checkpoint prpg wrote with `save_state`
                     ) -> dict:
     "Read a checkpoint; anything else (a pickle, a truncated file) is a `PRPGError` naming the file."

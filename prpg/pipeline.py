@@ -89,7 +89,7 @@ def stage_device(stage:str, # one of STAGES
         raise ConfigError(f'device: {device} asked for the {stage} stage, but this machine has no CUDA GPU; use --device cpu or auto.')
     return dev
 
-# %% ../nbs/47_pipeline.ipynb #ce13a26b
+# %% ../nbs/47_pipeline.ipynb #5d0de068
 def _n_generated(out:Path, instance:str, method:str) -> int:
     "How many positives of `instance` the metadata of `out` lists with files present."
     pdir = out/'positives'/instance
@@ -105,6 +105,7 @@ def _dreambooth_cfg(cfg:PipelineConfig, ds:Dataset, instance:str) -> DreamBoothC
                                base=resolve_model(cfg.base), out_root=str(cfg.out/'dreambooth'), progress=False,
                                device=str(stage_device('generator', cfg.device)))
 
+# %% ../nbs/47_pipeline.ipynb #b77f7461
 class _Pipe:
     "Loads each diffusion pipeline once per pipeline run, on the stage's device."
     def __init__(self, cfg): self.cfg, self.base = cfg, None
@@ -118,6 +119,7 @@ class _Pipe:
             else: self.base = load_pipeline(resolve_model(self.cfg.base), dev, dt)
         return self.base
 
+# %% ../nbs/47_pipeline.ipynb #7220b7cc
 def run_instance(cfg:PipelineConfig, ds:Dataset, instance:str, pipes:_Pipe, say=print) -> dict:
     "Every stage for one instance; returns {stage: {seconds, did, output...}} and the run folder."
     rec, cat = {}, ds.category[instance]
