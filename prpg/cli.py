@@ -23,10 +23,12 @@ from .train import load_train_config, train
 from .dense import DenseOptions
 from .evaluate import GlobalOptions
 from .report import aggregate, compare, evaluate_run, format_deltas, format_table, load_results, report, run_delta, verdict_lines
-from .stats import LEVEL
 
 # %% auto #0
 __all__ = ['TripletsJob', 'GenerateJob', 'EvaluateJob', 'main', 'error_line']
+
+# %% ../nbs/51_cli.ipynb #f8832b96
+from .stats import LEVEL
 
 # %% ../nbs/51_cli.ipynb #63a1d8bc
 @dataclass
@@ -41,6 +43,7 @@ class TripletsJob:
     overwrite: bool = False
     triplets: TripletConfig = field(default_factory=TripletConfig)
 
+# %% ../nbs/51_cli.ipynb #3f6b8d75
 @dataclass
 class GenerateJob:
     "One generation step (`prpg generate METHOD`); each method reads the fields it needs."
@@ -63,10 +66,12 @@ class GenerateJob:
     mask_method: str = 'grabcut'                           # masks: 'grabcut' or 'saliency' (offline), or 'sam'
     sam: str|None = None                                   # masks: SAM weights (hub id or folder)
 
+# %% ../nbs/51_cli.ipynb #1b77249c
 def _need(job, *keys):
     miss = [k for k in keys if getattr(job, k) in (None, '')]
     if miss: raise PRPGError(f'give --{" --".join(miss)}')
 
+# %% ../nbs/51_cli.ipynb #6a66be21
 def _generate(a, rest) -> int:
     job = load_config(GenerateJob, a.config, rest)
     if a.method in ('cutpaste', 'positives', 'filter'): check_writable(job.out, 'out')
@@ -107,6 +112,7 @@ def _generate(a, rest) -> int:
         print(f"accepted {st['accepted']} of {st['attempts']} ({st['acceptance_rate']:.0%}); {job.out}/positives/{job.instance}/")
     return 0
 
+# %% ../nbs/51_cli.ipynb #a5a30ae0
 def _sweep(a, rest) -> int:
     import yaml
     d = {k: v for k, v in (('notebook', a.notebook), ('out', a.out), ('executor', a.executor), ('jobs', a.jobs)) if v is not None}
@@ -127,6 +133,7 @@ def _check_data(a) -> int:
     print(rep)
     return 0 if rep.ok else 1
 
+# %% ../nbs/51_cli.ipynb #4c73057c
 def _demo(a, rest) -> int:
     cfg = load_config(DemoRunConfig, a.config, rest)
     if a.select:                           # choose the recipe on the val instances, then report the test instances with it
@@ -140,6 +147,7 @@ def _demo_data(a, rest) -> int:
     print(build_demo(cfg, check_writable(a.out, 'out'), overwrite=a.overwrite))
     return 0
 
+# %% ../nbs/51_cli.ipynb #5c0bcc85
 def _triplets(a, rest) -> int:
     job = load_config(TripletsJob, a.config, rest)
     check_writable(job.out_dir, 'out_dir')
@@ -160,6 +168,7 @@ class EvaluateJob:
     dense_tasks: bool = True                  # detection + segmentation (needs train masks and dense test masks)
     dense: DenseOptions = field(default_factory=DenseOptions)
 
+# %% ../nbs/51_cli.ipynb #fb0eccfb
 def _evaluate(a, rest) -> int:
     job = load_config(EvaluateJob, a.config, rest)
     if job.run is None: raise PRPGError('give the run folder: prpg evaluate --run runs/train/NAME-HASH')
@@ -172,6 +181,7 @@ def _evaluate(a, rest) -> int:
     print(f"results: {Path(job.run)/'eval'/'results.json'}")
     return 0
 
+# %% ../nbs/51_cli.ipynb #931b59cf
 def _report(a, rest) -> int:
     if rest: raise PRPGError(f'unexpected arguments {rest}')
     results = load_results(a.runs, a.classes)
@@ -193,6 +203,7 @@ def _train(a, rest) -> int:
     print(train(load_train_config(a.config, rest)))
     return 0
 
+# %% ../nbs/51_cli.ipynb #25254382
 def main(argv:list[str]|None=None) -> int:
     "Entry point of the `prpg` command."
     ap = argparse.ArgumentParser(prog='prpg', description='Personalized representations from personalized generation.')

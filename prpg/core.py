@@ -77,6 +77,7 @@ def atomic_dir(path:str|Path, # the folder to build (an older build there is rep
     finally:
         if tmp.exists(): shutil.rmtree(tmp)
 
+# %% ../nbs/00_core.ipynb #3c7b6b1a
 def save_image(im, # a PIL image
                path:str|Path, # destination; its extension picks the format
                **kw, # passed to `Image.save` (quality=...)
@@ -87,6 +88,7 @@ def save_image(im, # a PIL image
     finally: tmp.unlink(missing_ok=True)
     return path
 
+# %% ../nbs/00_core.ipynb #f9a6139c
 def clean_tmp(root:str|Path, # a folder prpg owns (a cache)
               older_than:float=3600, # seconds: younger ones may still be being written
              ) -> int:
@@ -108,6 +110,7 @@ def _json_default(o):
     if isinstance(o, (set, frozenset)): return sorted(o)
     raise TypeError(f'cannot serialise {type(o).__name__} to JSON')
 
+# %% ../nbs/00_core.ipynb #243c6c2f
 def write_json(path, obj, indent=1) -> Path:
     "Atomically write `obj` as JSON (Paths, dataclasses and numpy values are converted)."
     return atomic_write(path, json.dumps(obj, indent=indent, default=_json_default) + '\n')
@@ -179,6 +182,7 @@ def files_fingerprint(paths, # image or data files
         rows.append(row)
     return stable_hash(sorted(rows))
 
+# %% ../nbs/00_core.ipynb #a2514cd3
 def text_table(rows:list) -> str:
     "Left-aligned text table of rows of strings (the first row is the header)."
     rows = [[str(v) for v in r] for r in rows]
@@ -199,6 +203,7 @@ def _type_name(t) -> str:
     if get_origin(t) is Literal: return ' | '.join(repr(a) for a in get_args(t))
     return getattr(t, '__name__', None) or str(t).replace('typing.', '')
 
+# %% ../nbs/00_core.ipynb #1daac4a3
 def _coerce(v, t, key:str):
     "Convert `v` to type `t` or raise a `ConfigError` naming `key`."
     origin, args = get_origin(t), get_args(t)
@@ -277,6 +282,7 @@ def _bound_ok(v, spec:str) -> bool:
     op = next(o for o in ('>=', '<=', '>', '<') if spec.startswith(o)); x = float(spec[len(op):])
     return {'>=': v >= x, '<=': v <= x, '>': v > x, '<': v < x}[op]
 
+# %% ../nbs/00_core.ipynb #a35b6ffd
 def check_bounds(obj, # a config dataclass instance
                  where:str='config'):
     "Every float a finite number, and each field in the class's `BOUNDS` (`{'tau': '> 0', 'dropout': '[0, 1)'}`) in range."
@@ -317,6 +323,7 @@ def from_dict(cls, # a dataclass type
     if hasattr(obj, 'validate'): obj.validate()
     return obj
 
+# %% ../nbs/00_core.ipynb #eb0dfdff
 def to_dict(cfg) -> dict:
     "A plain-JSON/YAML dict of a config dataclass (Paths become strings)."
     return json.loads(json.dumps(dataclasses.asdict(cfg), default=_json_default))
@@ -336,6 +343,7 @@ def parse_overrides(args:list[str], # e.g. ['--lr', '1e-3', '--augment=false']
         out[k.replace('-', '_')] = v
     return out
 
+# %% ../nbs/00_core.ipynb #3284f9f6
 def read_config_dict(path:str|Path|None=None, # YAML file (optional)
                      overrides:dict|list|None=None, # dict, or CLI-style ['--key', 'value', ...]; wins over the file
                     ) -> dict:
@@ -356,6 +364,7 @@ def read_config_dict(path:str|Path|None=None, # YAML file (optional)
         cur[leaf] = v
     return d
 
+# %% ../nbs/00_core.ipynb #a5610233
 def yaml_problem(e:Exception) -> str:
     "A YAML error in one line: what is wrong and where (line, column); object tags are named as refused."
     what = getattr(e, 'problem', None) or str(e).splitlines()[0]
@@ -392,6 +401,7 @@ def safe_name(name, # a name that becomes one folder or file name
     if why: raise DataError(f'{what} {name!r} {why}: it becomes a folder name and must stay inside its root; rename it.')
     return name
 
+# %% ../nbs/00_core.ipynb #47a48514
 def check_writable(folder:str|Path, # an output folder (it need not exist yet)
                    key:str='out', # the option that named it, for the message
                   ) -> Path:
@@ -432,6 +442,7 @@ def _unpack(sk, tensors:dict):
     if '__items__' in sk: return {k: _unpack(v, tensors) for k, v in sk['__items__']}
     return {k: _unpack(v, tensors) for k, v in sk.items()}
 
+# %% ../nbs/00_core.ipynb #b525db92
 def save_state(path:str|Path, # the file to write (conventionally `.safetensors`)
                obj, # nested dicts/lists/tuples of tensors, arrays, numbers and strings
               ) -> Path:
@@ -445,6 +456,7 @@ def save_state(path:str|Path, # the file to write (conventionally `.safetensors`
     finally: tmp.unlink(missing_ok=True)
     return path
 
+# %% ../nbs/00_core.ipynb #e85edf5d
 def _read_state(path:Path):
     "(object, None) from a `save_state` file, or (None, why it could not be read). Never unpickles."
     from safetensors import safe_open
@@ -479,6 +491,7 @@ def load_cache_entry(path:str|Path, # a file of one of prpg's caches
 # %% ../nbs/00_core.ipynb #39591fbd
 CPU_FLAGS = ('avx2', 'avx512f', 'avx512_bf16', 'amx_bf16', 'amx_tile', 'avx512_fp16', 'avx_vnni')
 
+# %% ../nbs/00_core.ipynb #7c10bcde
 def machine() -> dict:
     "CPU model and the SIMD flags that matter for speed and numerics, cores, torch threads and GPU."
     import platform

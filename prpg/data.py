@@ -37,6 +37,7 @@ def is_image_file(p:Path) -> bool:
     "Whether `p` is a (non-hidden) file with an image extension."
     return p.is_file() and p.suffix.lower() in IMAGE_EXTS and not p.name.startswith('.')
 
+# %% ../nbs/01_data.ipynb #405fe879
 def list_images(folder:str|Path, # folder to list
                 recursive:bool=False, # also list sub-folders
                ) -> list[Path]:
@@ -66,6 +67,7 @@ def _decode(im:Image.Image, path:Path) -> Image.Image:
         raise DataError(f'{path}: cannot decode image ({e}); the file is truncated or corrupt. '
                         'Re-export it or remove it from the dataset.') from None
 
+# %% ../nbs/01_data.ipynb #7cbae973
 def _to_uint8(a:np.ndarray) -> np.ndarray:
     "Scale a 16-bit / 32-bit / float array to uint8."
     if a.dtype == np.uint8: return a
@@ -78,6 +80,7 @@ def _to_uint8(a:np.ndarray) -> np.ndarray:
     if a.max(initial=0) > 255: a = np.rint(a / 257.0)   # 32-bit ints holding 16-bit data
     return np.clip(a, 0, 255).astype(np.uint8)
 
+# %% ../nbs/01_data.ipynb #21d68512
 def to_rgb(im:Image.Image, # any PIL mode
            background:tuple=(255, 255, 255), # colour behind transparent pixels
           ) -> Image.Image:
@@ -91,6 +94,7 @@ def to_rgb(im:Image.Image, # any PIL mode
         im = Image.alpha_composite(bg, im)
     return im if im.mode == 'RGB' else im.convert('RGB')
 
+# %% ../nbs/01_data.ipynb #75a7ad63
 def load_image(path:str|Path, # image file
                max_side:int|None=None, # shrink so the longest side is at most this (fast JPEG draft decoding)
                background:tuple=(255, 255, 255), # colour behind transparent pixels
@@ -123,6 +127,7 @@ def _mask_array(im:Image.Image) -> np.ndarray:
     if g.max(initial=0) == 1: g = g * 255   # 0/1 label map
     return g
 
+# %% ../nbs/01_data.ipynb #eb922fe5
 def load_mask(path:str|Path, # mask file
               size:tuple|None=None, # expected (width, height): the image's size; mismatch is an error
               image_path:str|Path|None=None, # the image it belongs to (named in errors)
@@ -144,6 +149,7 @@ def mask_box(mask:np.ndarray) -> tuple|None:
     if len(xs) == 0: return None
     return int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1
 
+# %% ../nbs/01_data.ipynb #8054263d
 def faint_fraction(path:str|Path) -> float:
     "Fraction of a mask's non-zero pixels that are faint (1..31): JPEG noise that `> 0` thresholds would count."
     im = _open(Path(path))
@@ -173,6 +179,7 @@ class Problem:
     severity: Literal['error', 'warning'] = 'error'
     def __str__(self): return f"{self.severity.upper()}: {self.path}: {self.message}" + (f" Fix: {self.fix}" if self.fix else '')
 
+# %% ../nbs/01_data.ipynb #c0fcd750
 class _Problems:
     "Collects problems (check mode) or raises on the first error (strict mode)."
     def __init__(self, strict:bool): self.strict, self.items = strict, []
@@ -235,6 +242,7 @@ class Dataset:
         return (f'Dataset({self.layout}, {self.root}, {len(self.instances)} instances in '
                 f'{len(self.categories)} categories, {len(self.items)} images)')
 
+# %% ../nbs/01_data.ipynb #dee276f8
 def default_negatives_root(root:Path) -> Path|None:
     "Where a dataset keeps its negatives: `negatives/`, `pods_negatives/`, or the root itself when it holds `<category>_negatives/` (PODS)."
     for d in (root/'negatives', root/'pods_negatives'):
@@ -264,6 +272,7 @@ def _stems(folder:Path) -> dict[str, Path]:
             if p.stem not in out or p.suffix.lower() == '.png': out[p.stem] = p
     return out
 
+# %% ../nbs/01_data.ipynb #f256ef92
 def _check_names(names, where, probs, what='class') -> list:
     "Report unsafe and case-duplicate names; returns the names that are safe to use as folder names."
     seen, ok = {}, []
@@ -280,6 +289,7 @@ def _check_names(names, where, probs, what='class') -> list:
         seen[k] = n
     return ok
 
+# %% ../nbs/01_data.ipynb #742d2b6e
 def _anno_key_index(annos:dict) -> dict:
     idx = {}
     for k, v in annos.items():
@@ -294,6 +304,7 @@ def _anno_for(idx:dict, rel:str, instance:str, name:str):
         if k in idx: return idx[k]
     return None
 
+# %% ../nbs/01_data.ipynb #550c58b4
 def read_pods(root:str|Path, # dataset folder
               info:str|Path|None=None, # `*_info.json`; found in `root` when None
               annos:str|Path|None=None, # `*_image_annos.json`; found in `root` when None
@@ -387,6 +398,7 @@ def read_pods(root:str|Path, # dataset folder
     return Dataset(root, 'pods', classes, category, items, {c: c2sp.get(c, 'test') for c in classes},
                    c2i or {c: i for i, c in enumerate(classes)}, neg, [p for p in probs.items if p.severity == 'warning'])
 
+# %% ../nbs/01_data.ipynb #df883142
 def _check_image(p:Path, m:Path|None, probs:_Problems):
     "Decode an image (and its mask) fully, recording any problem."
     try: im = load_image(p)
@@ -452,6 +464,7 @@ def read_flat(root:str|Path, # folder of instance folders
                    {n: 'test' for n in instances}, {n: i for i, n in enumerate(instances)}, neg,
                    [p for p in probs.items if p.severity == 'warning'])
 
+# %% ../nbs/01_data.ipynb #6a77cda4
 def read_photos(folder:str|Path, # one folder with 3+ photos of one object
                 name:str|None=None, # instance name (default: the folder name)
                 category:str='object', # semantic category noun, e.g. "mug"
@@ -490,6 +503,7 @@ def detect_layout(root:str|Path) -> str:
 
 _READERS = {'pods': read_pods, 'flat': read_flat, 'photos': read_photos}
 
+# %% ../nbs/01_data.ipynb #d57face6
 def load_dataset(root:str|Path, # dataset folder
                  layout:Literal['auto', 'pods', 'flat', 'photos']='auto',
                  verify:bool|tuple=False, # decode every image (and mask) now, or those of these splits, e.g. ('train',)
@@ -529,6 +543,7 @@ class CheckReport:
         lines += ['', f'{len(self.errors)} error(s), {len(self.warnings)} warning(s)'] + [f'  {p}' for p in self.problems]
         return '\n'.join(lines)
 
+# %% ../nbs/01_data.ipynb #909a7339
 def check_dataset(root:str|Path, # dataset folder
                   layout:str='auto',
                   check_images:bool=True, # decode every image and mask
@@ -542,6 +557,7 @@ def check_dataset(root:str|Path, # dataset folder
     if ds is not None: _check_negatives(ds, probs)
     return CheckReport(Path(root), layout, probs.items, ds)
 
+# %% ../nbs/01_data.ipynb #2429416f
 def _check_negatives(ds:Dataset, probs:_Problems):
     "Triplets need negatives of every category: from the dataset's negatives folder, or generated."
     if ds.negatives_root is None:

@@ -40,6 +40,7 @@ def _demo_data() -> DemoConfig:
     return DemoConfig(categories=['mug', 'bottle', 'shoe', 'lamp'], instances_per_category=6, n_val_per_category=2,
                       n_test_per_shift=10, n_dense_per_shift=4, n_negatives=60)
 
+# %% ../nbs/50_demo.ipynb #bd1bcb44
 @dataclass
 class DemoRunConfig:
     "The offline demo job."
@@ -64,6 +65,7 @@ def _means(results:list[dict]) -> dict:
     m = lambda model, k: float(np.nanmean([np.nan if (v := r['models'][model].get(k)) is None else v for r in results]))
     return {k: {'generic': m('pretrained', k), 'personalized': m('personalized', k)} for k in SUMMARY_METRICS}
 
+# %% ../nbs/50_demo.ipynb #ecae211b
 def _summarize(results:list[dict]) -> dict:
     "The summary's evaluation part: means, paired differences with intervals on the test-class instances, verdicts."
     test = [r for r in results if r.get('class_split') == 'test'] or results      # PODS-style: report on the test classes
@@ -101,6 +103,7 @@ def summary_markdown(summary:dict) -> str:
                      f"{d['improved']}/{d['n']} | {summary['verdict'][k]} |")
     return '\n'.join(lines) + '\n'
 
+# %% ../nbs/50_demo.ipynb #ab584105
 def _print_results(results:list[dict], rows:list[dict], summary:dict, out:Path):
     "The per-instance table, the per-split table and one verdict line per metric."
     f = lambda v: '-' if v is None or v != v else f'{v:.3f}'
@@ -210,6 +213,7 @@ def _score(delta:dict) -> tuple:
     z = np.mean([d['mean'] / max(d['hi'] - d['lo'], 1e-9) for d in delta.values()])
     return (int(better), float(z))
 
+# %% ../nbs/50_demo.ipynb #8f6b3685
 def select_recipe(cfg:DemoRunConfig, verbose:bool=True) -> dict:
     "Run every point of `cfg.select` on the val instances; returns {'points': [...], 'best': point} (also in `out/select/selection.json`)."
     from prpg.sweep import grid_points, point_name

@@ -29,6 +29,7 @@ BASE_COLOUR = {'mug': (232, 226, 214), 'bottle': (150, 200, 205), 'shoe': (176, 
 PROPORTIONS = (0.85, 1.0, 1.15)
 VARIANTS = ('a', 'b')     # mug handle round/square, bottle cap flat/round, shoe sole thin/thick, lamp shade cone/drum
 
+# %% ../nbs/02_demo_data.ipynb #fb98fedf
 @dataclass(frozen=True)
 class ObjectSpec:
     "What makes one object instance: category plus fine details."
@@ -47,6 +48,7 @@ class ObjectSpec:
 
     def key(self) -> tuple: return (self.pattern, self.accent, self.decal, self.decal_colour, self.proportion, self.variant)
 
+# %% ../nbs/02_demo_data.ipynb #1ebe6ee4
 def random_spec(category:str, rng:np.random.Generator) -> ObjectSpec:
     "A random object of `category` (details drawn uniformly)."
     cols = list(PALETTE)
@@ -89,6 +91,7 @@ def benchmark_specs(categories:list, # categories, in order
 # %% ../nbs/02_demo_data.ipynb #8fe76b7a
 def _rgb(c, k=1.0): return tuple(int(max(0, min(255, v * k))) for v in c)
 
+# %% ../nbs/02_demo_data.ipynb #b10df1d7
 def _body_shape(spec:ObjectSpec, S:int) -> list:
     "Polygons / boxes (in pixels of an S x S layer) forming the body that carries pattern and decal."
     p = spec.proportion
@@ -109,6 +112,7 @@ def _body_shape(spec:ObjectSpec, S:int) -> list:
         return [('rect', (0.5 * S - w / 2, 0.14 * S, 0.5 * S + w / 2, 0.52 * S))]
     raise ConfigError(f'unknown demo category {spec.category!r}; known: {", ".join(CATEGORIES)}')
 
+# %% ../nbs/02_demo_data.ipynb #faeb35cf
 def _draw_shape(d:ImageDraw.ImageDraw, shape, fill, outline=None, width=0):
     kind, geo = shape
     if kind == 'rect': d.rounded_rectangle(geo, radius=max(1, int((geo[2] - geo[0]) * 0.08)), fill=fill, outline=outline, width=width)
@@ -119,6 +123,7 @@ def _bbox(shape):
     if kind == 'rect': return geo
     xs, ys = zip(*geo); return (min(xs), min(ys), max(xs), max(ys))
 
+# %% ../nbs/02_demo_data.ipynb #7aff2c8b
 def _pattern(d:ImageDraw.ImageDraw, pattern:str, box, colour, S:int):
     x0, y0, x1, y1 = box; w, h = x1 - x0, y1 - y0; t = max(2, int(S * 0.035))
     if pattern == 'stripes':
@@ -142,6 +147,7 @@ def _pattern(d:ImageDraw.ImageDraw, pattern:str, box, colour, S:int):
     elif pattern == 'band':
         d.rectangle((x0, y0 + h * 0.38, x1, y0 + h * 0.62), fill=colour)
 
+# %% ../nbs/02_demo_data.ipynb #4be727c1
 def _decal(d:ImageDraw.ImageDraw, decal:str, box, colour, S:int):
     if decal == 'none': return
     x0, y0, x1, y1 = box; cx, cy, r = (x0 + x1) / 2, (y0 + y1) / 2, S * 0.085
@@ -153,6 +159,7 @@ def _decal(d:ImageDraw.ImageDraw, decal:str, box, colour, S:int):
                 cy - (r if k % 2 == 0 else r * 0.45) * math.cos(k * math.pi / 5)) for k in range(10)]
         d.polygon(pts, fill=colour, outline=(20, 20, 20))
 
+# %% ../nbs/02_demo_data.ipynb #52954bc3
 def render_object(spec:ObjectSpec, # what to draw
                   size:int=128, # side of the square RGBA layer
                   light:float=1.0, # brightness factor (lighting)
@@ -212,6 +219,7 @@ def _background(rng, W:int, H:int) -> Image.Image:
         d.ellipse((x - r, y - r, x + r, y + r), fill=col)
     return im
 
+# %% ../nbs/02_demo_data.ipynb #d7302996
 SCENES = {  # object scale (fraction of the short side), max rotation (deg), position jitter, flip, distractors
     'train':                dict(scale=(0.60, 0.72), rot=(0, 6),   jitter=0.06, flip=False, distract=(0, 0)),
     'in_distribution':      dict(scale=(0.60, 0.72), rot=(0, 6),   jitter=0.06, flip=False, distract=(0, 0)),
@@ -232,6 +240,7 @@ def _place(canvas:Image.Image, layer:Image.Image, rng, scale, rot, jitter, flip)
     full = Image.new('RGBA', (W, H), (0, 0, 0, 0)); full.paste(lay, (x, y), lay)
     return full
 
+# %% ../nbs/02_demo_data.ipynb #915e8809
 def render_scene(spec:ObjectSpec, # the target object
                  kind:str, # a key of `SCENES`: train, in_distribution, pose, distractors, pose_and_distractors, negative
                  seed:int, # scene seed
@@ -255,6 +264,7 @@ def render_scene(spec:ObjectSpec, # the target object
 # %% ../nbs/02_demo_data.ipynb #ba96cc21
 DEMO_VERSION = 2   # bump when drawing changes, so cached builds are rebuilt (2: unique details across categories)
 
+# %% ../nbs/02_demo_data.ipynb #f8de0e96
 @dataclass
 class DemoConfig:
     "Parameters of the offline demo benchmark."
@@ -280,6 +290,7 @@ class DemoConfig:
         if self.n_val_per_category >= self.instances_per_category:
             raise ConfigError('n_val_per_category: must be smaller than instances_per_category')
 
+# %% ../nbs/02_demo_data.ipynb #00b8dd52
 def _files_hash(root:Path) -> dict:
     return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(root.rglob('*')) if p.is_file() and p.name != 'manifest.json'}
@@ -288,6 +299,7 @@ def demo_root(cfg:DemoConfig) -> Path:
     "Where the build of `cfg` is cached: `PRPG_HOME/datasets/demo-<hash>`."
     return cache_dir('datasets')/f'demo-{stable_hash([DEMO_VERSION, asdict(cfg)], 12)}'
 
+# %% ../nbs/02_demo_data.ipynb #12405a49
 def build_demo(cfg:DemoConfig|None=None, # parameters (defaults: 3 categories x 4 instances)
                root:str|Path|None=None, # output folder (default: the cache, `demo_root(cfg)`)
                overwrite:bool=False, # rebuild even if a complete build exists
@@ -310,9 +322,11 @@ def build_demo(cfg:DemoConfig|None=None, # parameters (defaults: 3 categories x 
         write_json(tmp/'manifest.json', {'version': DEMO_VERSION, 'config': asdict(cfg), 'files': _files_hash(tmp)})
     return root
 
+# %% ../nbs/02_demo_data.ipynb #d514fd2c
 def _save(im:Image.Image, p:Path):
     p.parent.mkdir(parents=True, exist_ok=True); im.save(p, format='PNG', optimize=False, compress_level=6)
 
+# %% ../nbs/02_demo_data.ipynb #65335efb
 def _write_demo(cfg:DemoConfig, root:Path, progress:bool):
     from tqdm.auto import tqdm
     size, seed = (cfg.width, cfg.height), cfg.seed

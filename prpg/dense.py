@@ -45,6 +45,7 @@ def letterbox_mask(mask:np.ndarray, side:int) -> np.ndarray:
     out = np.zeros((side, side), bool); out[:h, :w] = np.asarray(m) >= 128
     return out
 
+# %% ../nbs/32_dense.ipynb #2a5ac2b0
 def grid_cells(mask_sq:np.ndarray, grid:int, min_cover:float=0.5) -> np.ndarray:
     "Cells of a `grid` x `grid` patch grid covered at least `min_cover` by a square mask."
     side = mask_sq.shape[0]; p = side // grid
@@ -80,6 +81,7 @@ def otsu_threshold(x:np.ndarray, bins:int=256) -> float:
     between = w0 * w1 * (m0 - m1) ** 2
     return float(edges[1:][np.argmax(between[:-1])])
 
+# %% ../nbs/32_dense.ipynb #8b2826fc
 def predict_mask(sim:np.ndarray, # (H, W) similarity map
                  min_size:int=100, # remove predicted objects smaller than this (pixels)
                 ) -> tuple[np.ndarray, tuple|None]:
@@ -105,6 +107,7 @@ def _rle(mask:np.ndarray) -> dict:
     from pycocotools import mask as mu
     return mu.encode(np.asfortranarray(mask.astype(np.uint8)))
 
+# %% ../nbs/32_dense.ipynb #4bcf7e6a
 def coco_metrics(images:list, # (image_id, width, height) of every evaluated image
                  gts:list, # {'image_id', 'box': (x0, y0, x1, y1), 'mask': bool array (segm)} per target object
                  preds:list, # {'image_id', 'box', 'mask' (segm), 'score'}, at most one per image
@@ -159,6 +162,7 @@ class DenseOptions:
 
 TARGETS = ('all', 'first')
 
+# %% ../nbs/32_dense.ipynb #2e9c8cef
 @torch.inference_mode()
 def dense_records(bb:Backbone, images:list, grid:int=64, precision:str='auto') -> list[dict]:
     "Dense records of PIL images: `feats` (C, grid, grid) L2-normalised (half), `valid` (w, h) on the canvas, `size`, `side`."
@@ -172,6 +176,7 @@ def dense_records(bb:Backbone, images:list, grid:int=64, precision:str='auto') -
     finally: bb.train(was)
     return [{'feats': f.half(), 'valid': v, 'size': im.size, 'side': side} for f, (_, v), im in zip(fe.float().cpu(), boxed, images)]
 
+# %% ../nbs/32_dense.ipynb #53a63912
 class DenseCache:
     "Per-image cache of dense features under `PRPG_HOME/features/dense` (or `root`)."
     def __init__(self, root:str|Path|None=None):
@@ -223,6 +228,7 @@ def target_pooling(bb:Backbone) -> str:
     "How `target_feature` pools a backbone family's reference patches: MAE's patch tokens are averaged, others max+mean."
     return POOLING.get(bb.spec.family, 'maxmean')
 
+# %% ../nbs/32_dense.ipynb #a1d18f29
 def target_feature(refs:list, # `DenseCache.features` records of the reference images
                    masks:list, # their boolean masks (original size)
                    source:str='all', # 'all' or 'first'
@@ -239,6 +245,7 @@ def target_feature(refs:list, # `DenseCache.features` records of the reference i
     v = f.mean(0) if pool == 'mean' else 0.5 * f.max(0).values + 0.5 * f.mean(0)
     return F.normalize(v, dim=0)
 
+# %% ../nbs/32_dense.ipynb #eaaafdd8
 def box_feature(rec:dict, box:tuple) -> torch.Tensor:
     "Mean feature `(C,)` of the cells inside `box` (original pixels), L2-normalised."
     grid = rec['feats'].shape[-1]
@@ -261,6 +268,7 @@ def _points(sim:np.ndarray, k:int=3, min_dist:float=None) -> tuple[list, list]:
     y, x = divmod(int(np.argmin(sim)), W)
     return pos, [(x, y)]
 
+# %% ../nbs/32_dense.ipynb #6bb43b98
 class PerSAM:
     "PerSAM-style mask prediction from a similarity map with one shared SAM."
     def __init__(self, sam:str|Path='facebook/sam-vit-huge', device:str|None=None):
@@ -358,6 +366,7 @@ def dense_test_items(ds:Dataset) -> tuple[list[Item], str|None]:
         return [], f'dense tasks skipped: no ground-truth masks for {sp}/ images (expected {ds.root}/{sp}_masks/<instance>/<stem>.png)'
     return items, None
 
+# %% ../nbs/32_dense.ipynb #7cb730b2
 def evaluate_dense(bb:Backbone, # pretrained or personalized backbone
                    ds:Dataset, # dataset with train masks and dense test masks
                    instance:str, # the target instance
@@ -415,6 +424,7 @@ def evaluate_dense(bb:Backbone, # pretrained or personalized backbone
                                  'box': list(p['box'])} for p in preds[mode]]
     return res
 
+# %% ../nbs/32_dense.ipynb #b66e3b7e
 def target_similarity_maps(bb:Backbone, ds:Dataset, instance:str, paths:list, cache:DenseCache|None=None,
                            opts:DenseOptions|None=None) -> list[np.ndarray]|None:
     "Similarity maps (H, W) of `paths` to the instance's target feature, or None when the dataset lacks train masks."

@@ -46,6 +46,7 @@ class GlobalOptions:
     batch_size: int = 64
     precision: str = 'auto'
 
+# %% ../nbs/31_evaluate.ipynb #db41d848
 def evaluate_global(bb:Backbone, # the backbone to evaluate (pretrained or personalized)
                     ds:Dataset, # the dataset: train images are references / gallery, test images are queries
                     instance:str, # the target instance

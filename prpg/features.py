@@ -33,6 +33,7 @@ def model_key(bb:Backbone) -> str:
     elif getattr(bb, 'merged_adapter', None): d['adapter'] = bb.merged_adapter
     return stable_hash(d, 20)
 
+# %% ../nbs/30_features.ipynb #7d84ec9f
 def precision_tag(bb:Backbone, precision:str='auto') -> str:
     "The arithmetic `precision` resolves to on the backbone's device ('fp32', 'bf16', 'fp16'): part of every cache key, so bf16 features never stand in for fp32 ones."
     dev = next(bb.parameters()).device
@@ -96,6 +97,7 @@ class FeatureCache:
             if use_cache: self._save(mk)
         return torch.stack([store[k] for k in keys]) if keys else torch.zeros(0, bb.dim)
 
+# %% ../nbs/30_features.ipynb #b1aa9799
 def embed_files(bb:Backbone, paths:list, batch_size:int=64, precision:str='auto', progress:bool=False) -> torch.Tensor:
     "L2-normalised embeddings of image files (`prpg.models.embed_images`: eval mode, threaded decoding)."
     return embed_images(bb, paths, batch_size, precision=precision, progress=progress)

@@ -31,6 +31,7 @@ _TARGETS = {'timm': ('attn.qkv',), 'hf_dinov2': ('attention.q_proj', 'attention.
             'hf_clip': ('self_attn.q_proj', 'self_attn.k_proj', 'self_attn.v_proj'),
             'hf_mae': ('attention.q_proj', 'attention.k_proj', 'attention.v_proj')}
 
+# %% ../nbs/10_models.ipynb #0041ac5b
 @dataclass(frozen=True)
 class BackboneSpec:
     "What prpg knows about one backbone."
@@ -52,6 +53,7 @@ class BackboneSpec:
     @property
     def targets(self) -> tuple: return self.lora_targets or _TARGETS[self.family]
 
+# %% ../nbs/10_models.ipynb #49ebf1d3
 def _timm(name, arch, p, d, depth, heads, note=''):
     return BackboneSpec(name, 'timm', arch, p, d, depth, heads, note=note)
 
@@ -72,6 +74,8 @@ register_backbone(BackboneSpec('clip_vitb16', 'hf_clip', 'openai/clip-vit-base-p
                                mean=CLIP_MEAN, std=CLIP_STD, note='CLIP ViT-B/16 vision tower'))
 register_backbone(BackboneSpec('clip_vitl14', 'hf_clip', 'openai/clip-vit-large-patch14', 14, 1024, 24, 16, crop_ratio=1.0,
                                mean=CLIP_MEAN, std=CLIP_STD, note='CLIP ViT-L/14 vision tower'))
+
+# %% ../nbs/10_models.ipynb #b00f2e35
 register_backbone(BackboneSpec('mae_vitb16', 'hf_mae', 'facebook/vit-mae-base', 16, 768, 12, 12, note='MAE ViT-B/16, full token forward'))
 register_backbone(BackboneSpec('demo_generic', 'timm', None, 8, 128, 6, 4, image_size=64, crop_ratio=1.0, mean=(0.5,) * 3, std=(0.5,) * 3,
                                provider='prpg.train:demo_generic_path',
@@ -112,6 +116,7 @@ def _unavailable(spec:BackboneSpec, repo:str, err:Exception|None=None) -> ModelU
         f'at that cache, or save the model to a folder and pass it: `weights: /path/to/folder` (or `model: /path`).'
         + (f' [{type(err).__name__}: {str(err)[:200]}]' if err else ''))
 
+# %% ../nbs/10_models.ipynb #0df3ed32
 def _in_cache(repo:str, filenames=('config.json',)) -> bool:
     from huggingface_hub import try_to_load_from_cache
     return any(isinstance(try_to_load_from_cache(repo, f), str) for f in filenames)
@@ -131,6 +136,7 @@ def _hf_class(family:str):
     return {'hf_dinov2': T.Dinov2Model, 'hf_dinov2_reg': T.Dinov2WithRegistersModel,
             'hf_clip': T.CLIPVisionModelWithProjection, 'hf_mae': T.ViTMAEModel}[family]
 
+# %% ../nbs/10_models.ipynb #f5a45e49
 def _random_hf(spec:BackboneSpec):
     import transformers as T
     kw = dict(hidden_size=spec.embed_dim, num_hidden_layers=spec.depth, num_attention_heads=spec.heads,
@@ -150,6 +156,7 @@ def _load_hf(spec:BackboneSpec, where:str|Path):
         if local: raise ModelUnavailableError(f'{where}: not a loadable {cls.__name__} folder ({e}).') from None
         raise _unavailable(spec, str(where), e) from None
 
+# %% ../nbs/10_models.ipynb #e68f338b
 def _load_timm(spec:BackboneSpec, where:str|Path|None, image_size:int, pretrained:bool=True):
     import timm
     if where is not None and Path(where).is_dir():
@@ -165,6 +172,7 @@ def _load_timm(spec:BackboneSpec, where:str|Path|None, image_size:int, pretraine
     try: return timm.create_model(arch, pretrained=True, img_size=image_size, num_classes=0, dynamic_img_size=True)
     except Exception as e: raise _unavailable(spec, repo, e) from None
 
+# %% ../nbs/10_models.ipynb #b90fca4d
 def _spec_from_folder(path:Path, name:str|None=None) -> BackboneSpec:
     "Registry-like spec for a local model folder (timm `save_for_hf` or transformers `save_pretrained`)."
     cfg = read_json(path/'config.json')
@@ -185,6 +193,7 @@ def _spec_from_folder(path:Path, name:str|None=None) -> BackboneSpec:
 # %% ../nbs/10_models.ipynb #6ce52f48
 EMBEDDINGS = ('cls', 'cls+meanpatch', 'meanpatch')
 
+# %% ../nbs/10_models.ipynb #7c7f5292
 class Backbone(nn.Module):
     "A vision backbone of any family with one embedding function for training and evaluation."
     revision = None                    # hub commit of the weights (set by `load_backbone`)
@@ -251,6 +260,7 @@ def _provided(spec:BackboneSpec) -> str:
     mod, fn = spec.provider.split(':')
     return str(getattr(importlib.import_module(mod), fn)())
 
+# %% ../nbs/10_models.ipynb #b151f67a
 def load_backbone(model:str|Path, # registry name, `timm:<name>`, or a local model folder
                   weights:str|Path|None=None, # where the weights come from instead of the entry's hub id / provider
                   image_size:int|None=None, # input resolution (default: the entry's, 224 for real backbones)
@@ -275,6 +285,7 @@ def load_backbone(model:str|Path, # registry name, `timm:<name>`, or a local mod
     bb.revision = _hub_revision(spec, m) if pretrained else 'random'   # part of every feature-cache key
     return bb
 
+# %% ../nbs/10_models.ipynb #7cb462e7
 def _hub_revision(spec:BackboneSpec, m) -> str|None:
     "The hub commit the weights came from (None for a local folder): a new upload of the same id never reuses old features."
     if spec.source is None or Path(spec.source).is_dir(): return None
@@ -298,6 +309,7 @@ class AugmentConfig:
     rotate: float = 10.0               # max rotation in degrees (black fill)
     crop_scale: tuple[float, float] = (0.8, 1.0)   # random resized crop area range; (1, 1) disables
 
+# %% ../nbs/10_models.ipynb #19a9dd19
 class Preprocess:
     "Images -> normalised tensors for a backbone; `augment` enables training augmentation."
     def __init__(self, spec:BackboneSpec, image_size:int, augment:AugmentConfig|None=None):
@@ -363,6 +375,7 @@ def autocast_dtype(device:torch.device|str, precision:str='auto') -> torch.dtype
         return torch.bfloat16 if ok else None
     return None
 
+# %% ../nbs/10_models.ipynb #882ce03b
 @torch.inference_mode()
 def embed_images(bb:Backbone, # the backbone (its embedding mode is used)
                  images:list, # paths or PIL images
@@ -402,6 +415,7 @@ class LoraSettings:
     dropout: float = 0.1
     targets: list[str] = field(default_factory=list)   # empty = the backbone entry's attention projections
 
+# %% ../nbs/10_models.ipynb #80065ddd
 class FastDropout(nn.Module):
     "Inverted dropout with a cheaper mask than `nn.Dropout`'s bernoulli on CPU (16 random bits per element); same distribution up to 2^-16."
     def __init__(self, p:float):
@@ -415,6 +429,7 @@ class FastDropout(nn.Module):
         return torch.where(keep, x * (1.0 / (1.0 - self.p)), 0.0).to(x.dtype)
     def extra_repr(self): return f'p={self.p}'
 
+# %% ../nbs/10_models.ipynb #eb3e231a
 def add_lora(bb:Backbone, cfg:LoraSettings|None=None,
              fast_dropout:bool=True, # swap peft's LoRA dropout for `FastDropout` (same maths, cheaper mask)
             ) -> Backbone:
@@ -435,6 +450,7 @@ def add_lora(bb:Backbone, cfg:LoraSettings|None=None,
                     if isinstance(v, nn.Dropout): d[k] = FastDropout(v.p)
     return bb
 
+# %% ../nbs/10_models.ipynb #effe1a0e
 def prepare_for_training(bb:Backbone, # a LoRA-wrapped backbone
                          dtype:torch.dtype|None, # the autocast dtype training will use (None = fp32)
                          device:torch.device|str='cpu',
@@ -453,6 +469,7 @@ def prepare_for_training(bb:Backbone, # a LoRA-wrapped backbone
 
 def trainable_parameters(bb:nn.Module) -> int: return sum(p.numel() for p in bb.parameters() if p.requires_grad)
 
+# %% ../nbs/10_models.ipynb #0e0cb29c
 def save_adapter(bb:Backbone, path:str|Path) -> Path:
     "Save the LoRA adapter only (peft format, safetensors) and how to rebuild the backbone."
     path = Path(path); path.mkdir(parents=True, exist_ok=True)
@@ -461,6 +478,7 @@ def save_adapter(bb:Backbone, path:str|Path) -> Path:
     write_json(path/'prpg_backbone.json', bb.describe())
     return path
 
+# %% ../nbs/10_models.ipynb #baa2b226
 def _check_adapter_files(path:Path):
     "Refuse a damaged adapter folder with one line naming the file: unreadable JSON, a truncated or foreign safetensors."
     from safetensors import safe_open
@@ -475,6 +493,7 @@ def _check_adapter_files(path:Path):
         raise PRPGError(f'{w}: not a readable safetensors file ({str(e).strip()[:160]}); it is truncated or damaged. '
                         'Copy it again, or retrain the run.') from None
 
+# %% ../nbs/10_models.ipynb #3e97023d
 def load_adapter(path:str|Path, # folder written by `save_adapter`
                  weights:str|Path|None=None, # where the base weights are now, if they moved
                  merge:bool=False, # fold LoRA into the weights (faster inference, no peft wrapper)

@@ -32,6 +32,7 @@ __all__ = ['GENERATORS', 'STAGES', 'PipelineConfig', 'resolve_model', 'stage_dev
 GENERATORS = ('cutpaste', 'dreambooth', 'dreambooth_masked', 'none')
 STAGES = ('generator', 'positives', 'negatives', 'filter', 'triplets', 'train', 'evaluate')
 
+# %% ../nbs/47_pipeline.ipynb #820d8531
 @dataclass
 class PipelineConfig:
     "The paper's route for the instances of one dataset."
@@ -71,6 +72,7 @@ class PipelineConfig:
             raise ConfigError('offload: model CPU offload moves sub-models to a CUDA GPU as they run; this machine has none. Use offload: false.')
         for i in self.instances: safe_name(i, 'instance')
 
+# %% ../nbs/47_pipeline.ipynb #e0e93faf
 def resolve_model(name:str|Path|None) -> str|None:
     "`tiny:KIND` -> the cached tiny random model of that kind (offline tests and smoke runs); anything else unchanged."
     if isinstance(name, str) and name.startswith('tiny:'):
@@ -220,6 +222,7 @@ def run_instance(cfg:PipelineConfig, ds:Dataset, instance:str, pipes:_Pipe, say=
     r = stage('evaluate', ev); res = r.pop('result')
     return {'stages': rec, 'run': str(run), 'results': res}
 
+# %% ../nbs/47_pipeline.ipynb #9f70f833
 def _fresh(pipe):
     "The base pipeline without any LoRA a previous instance loaded (positives use each instance's own adapter)."
     if hasattr(pipe, 'unload_lora_weights'):
@@ -233,6 +236,7 @@ def load_pipeline_config(path=None, overrides=None) -> PipelineConfig:
     from prpg.core import load_config
     return load_config(PipelineConfig, path, overrides)
 
+# %% ../nbs/47_pipeline.ipynb #6e65e79a
 def run_pipeline(cfg:PipelineConfig) -> dict:
     "Run the route for every instance; returns the `pipeline.json` record (with the report's rows)."
     from prpg.report import compare, format_table, report

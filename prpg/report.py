@@ -45,6 +45,7 @@ def _flatten_dense(d:dict) -> tuple[dict, dict]:
                 for sh, v in r.get('per_split', {}).items(): per[sh][f'{prefix}{t}_{n}'] = v[k]
     return flat, dict(per)
 
+# %% ../nbs/33_report.ipynb #bb17aab2
 def lookalike_ap(res:dict, ds:Dataset, model:str='personalized',
                  split:str|None=None, # only this shift split's positives (negatives: every look-alike image)
                 ) -> float:
@@ -190,6 +191,7 @@ def plot_splits(res:dict|list, metrics:tuple|str|None=None):
         ax.set_title(f"{len(many)} instance(s)" if len(many) > 1 else many[0]['instance'], fontsize=9)
     fig.tight_layout(); return fig
 
+# %% ../nbs/33_report.ipynb #96c855e3
 def plot_pr(res:dict):
     "Precision-recall curves of the classification task, one per model."
     import matplotlib.pyplot as plt
@@ -208,10 +210,12 @@ def _gallery_items(res:dict, model:str='personalized', k:int=4) -> tuple[list, l
     neg = sorted([s for s in sc if s['instance'] != res['instance']], key=lambda s: -s['score'])[:k]
     return pos, neg
 
+# %% ../nbs/33_report.ipynb #a0a74569
 def gallery_paths(res:dict, model:str='personalized', k:int=4) -> list[str]:
     "Paths of the images `plot_gallery` shows."
     pos, neg = _gallery_items(res, model, k); return [s['path'] for s in pos + neg]
 
+# %% ../nbs/33_report.ipynb #3f13d8c8
 def plot_gallery(res:dict, model:str='personalized', k:int=4,
                  maps:dict|None=None, # {model: {path: (H, W) similarity map}}: overlaid, pretrained and personalized
                 ):
@@ -254,6 +258,7 @@ def aggregate(results:list[dict]) -> list[dict]:
         out.append(d)
     return out
 
+# %% ../nbs/33_report.ipynb #fa557a4b
 def format_table(rows:list[dict]) -> str:
     "A text table of `aggregate` rows."
     ms = [m for m in TABLE_METRICS if rows and m in rows[0]]
@@ -271,6 +276,7 @@ def _value(res:dict, model:str, metric:str, split:str='all') -> float:
     v = r.get(metric)
     return math.nan if v is None else float(v)
 
+# %% ../nbs/33_report.ipynb #c838d924
 def compare(results:list[dict], # evaluated runs, one per instance
             a:str='pretrained', b:str='personalized', # the baseline and the model compared with it
             metrics=DELTA_METRICS, seed:int=0) -> dict:
@@ -317,6 +323,7 @@ def run_delta(res:dict, ds:Dataset, a:str='pretrained', b:str='personalized', n_
 # %% ../nbs/33_report.ipynb #71034e51
 _VERDICT_COLOUR = {'better': 'tab:green', 'worse': 'tab:red', 'no difference': 'tab:gray', 'too few instances': 'tab:gray'}
 
+# %% ../nbs/33_report.ipynb #527320b3
 def plot_compare(results:list[dict], cmp:dict|None=None, a:str='pretrained', b:str='personalized'):
     "One row per metric: the two models' means per split (with intervals), and the paired differences with intervals."
     import matplotlib.pyplot as plt
@@ -365,6 +372,7 @@ def load_results(runs:list, # run folders (each with eval/results.json) or resul
         if not results: raise PRPGError(f'none of the runs is of a {classes!r} class (class_to_split of their datasets).')
     return results
 
+# %% ../nbs/33_report.ipynb #6110b441
 def _delta_csv(cmp:dict) -> str:
     buf = io.StringIO(); w = csv.writer(buf, lineterminator='\n')
     w.writerow(['metric', 'split', 'mean', 'lo', 'hi', 'improved', 'worse', 'n', 'verdict'])
@@ -373,6 +381,7 @@ def _delta_csv(cmp:dict) -> str:
             w.writerow([m, sh, *(f'{d[k]:.4f}' for k in ('mean', 'lo', 'hi')), d['improved'], d['worse'], d['n'], verdict(d)])
     return buf.getvalue()
 
+# %% ../nbs/33_report.ipynb #2a903cc3
 def report(runs:list, # run folders (each with eval/results.json) or results dicts
            out:str|Path|None=None, # where to write report.csv / report.json / delta.csv / report.png
            classes:str='all', # 'all', or only the instances of the dataset's 'test' (or 'val') classes (class_to_split)

@@ -71,6 +71,7 @@ class PointJob:
         import submitit
         return submitit.helpers.DelayedSubmission(PointJob(), *args)
 
+# %% ../nbs/45_sweep.ipynb #4e83d7a3
 def _submitit(cfg:SweepConfig, todo:list) -> list[dict]:
     try: import submitit
     except ImportError: raise PRPGError('the slurm executor needs submitit: pip install "prpg[cluster]"') from None
@@ -88,6 +89,7 @@ def _submitit(cfg:SweepConfig, todo:list) -> list[dict]:
             out.append({'name': Path(d).name, 'params': p, 'metrics': {}, 'status': 'failed', 'error': msg})
     return out
 
+# %% ../nbs/45_sweep.ipynb #bc569d69
 def sweep(cfg:SweepConfig, progress:bool=True) -> dict:
     "Run the unfinished grid points and collect all of them; returns {'rows', 'ran', 'skipped', 'failed'}."
     from tqdm.auto import tqdm
@@ -114,6 +116,7 @@ def sweep(cfg:SweepConfig, progress:bool=True) -> dict:
         print(f'results: {out/"results.csv"}, {out/"sweep.png"}')
     return {'rows': rows, 'ran': len(ran), 'skipped': len(pts) - len(todo), 'failed': len(failed)}
 
+# %% ../nbs/45_sweep.ipynb #b63c336c
 def collect(out:str|Path, metric:str='classification_ap_personalized') -> list[dict]:
     "One row per point of a sweep folder (params, status, error, numeric metrics); writes results.csv/json and sweep.png."
     out = Path(out); pts = read_json(out/'sweep.json')['points']; rows = []
@@ -132,6 +135,7 @@ def collect(out:str|Path, metric:str='classification_ap_personalized') -> list[d
     import matplotlib.pyplot as plt; plt.close(fig)
     return rows
 
+# %% ../nbs/45_sweep.ipynb #079285da
 def format_sweep(rows:list[dict]) -> str:
     "Text table: point, status and the numeric metrics."
     ms = [k for k in dict.fromkeys(k for r in rows for k in r) if not k.startswith('param.') and k not in ('name', 'status', 'error')]

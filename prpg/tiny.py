@@ -46,6 +46,7 @@ def _save_clip_vision(d:Path, image_size:int=64):
     CLIPVisionModelWithProjection(CLIPVisionConfig(image_size=image_size, patch_size=16, projection_dim=16, **_VIT)).save_pretrained(d)
     CLIPImageProcessor(size={'shortest_edge': image_size}, crop_size={'height': image_size, 'width': image_size}).save_pretrained(d)
 
+# %% ../nbs/03_tiny.ipynb #8339cd13
 def _save_mae(d:Path, image_size:int=64):
     from transformers import ViTMAEConfig, ViTMAEModel, ViTImageProcessor
     ViTMAEModel(ViTMAEConfig(image_size=image_size, patch_size=16, mask_ratio=0.0, **_VIT)).save_pretrained(d)
@@ -58,6 +59,7 @@ def _save_timm(d:Path, arch:str='vit_small_patch14_reg4_dinov2', image_size:int=
     args = dict(img_size=image_size, depth=2, embed_dim=32, num_heads=4, num_classes=0, init_values=1.0)
     save_for_hf(timm.create_model(arch, pretrained=False, **args), d, model_args=args, safe_serialization=True)
 
+# %% ../nbs/03_tiny.ipynb #ae458f84
 def _save_sd15(d:Path):
     from diffusers import AutoencoderKL, DDIMScheduler, StableDiffusionPipeline, UNet2DConditionModel
     from transformers import CLIPTextConfig, CLIPTextModel
@@ -75,6 +77,7 @@ def _save_sd15(d:Path):
     StableDiffusionPipeline(vae=vae, text_encoder=te, tokenizer=tok, unet=unet, scheduler=sched, safety_checker=None,
         feature_extractor=None, requires_safety_checker=False).save_pretrained(d)
 
+# %% ../nbs/03_tiny.ipynb #8a9029cf
 def _save_sdxl(d:Path):
     from diffusers import AutoencoderKL, EulerDiscreteScheduler, StableDiffusionXLPipeline, UNet2DConditionModel
     from transformers import CLIPTextConfig, CLIPTextModel, CLIPTextModelWithProjection
@@ -96,6 +99,7 @@ def _text_cfg(tok):
     return dict(vocab_size=len(tok), max_position_embeddings=16, bos_token_id=tok.bos_token_id,
                 eos_token_id=tok.eos_token_id, pad_token_id=tok.pad_token_id, **_VIT)
 
+# %% ../nbs/03_tiny.ipynb #249a7e9f
 def _save_clip(d:Path):
     from transformers import CLIPConfig, CLIPModel, CLIPImageProcessor, CLIPProcessor
     tok = tiny_clip_tokenizer(16)
@@ -111,6 +115,7 @@ def _save_owlv2(d:Path):
                                         projection_dim=32)).save_pretrained(d)   # projection_dim must equal the text width
     Owlv2Processor(image_processor=Owlv2ImageProcessor(size={'height': 64, 'width': 64}), tokenizer=tok).save_pretrained(d)
 
+# %% ../nbs/03_tiny.ipynb #037cb561
 def _save_sam(d:Path):
     from transformers import SamConfig, SamModel, SamImageProcessor, SamProcessor
     from transformers.models.sam.configuration_sam import SamVisionConfig, SamPromptEncoderConfig, SamMaskDecoderConfig
@@ -121,6 +126,7 @@ def _save_sam(d:Path):
     SamModel(SamConfig(vision_config=v.to_dict(), prompt_encoder_config=p.to_dict(), mask_decoder_config=m.to_dict())).save_pretrained(d)
     SamProcessor(image_processor=SamImageProcessor(size={'longest_edge': 128}, pad_size={'height': 128, 'width': 128})).save_pretrained(d)
 
+# %% ../nbs/03_tiny.ipynb #a4f7a84a
 TINY_BUILDERS = {
     'dinov2': _save_dinov2,                                    # transformers Dinov2Model, patch 14, 56 px
     'dinov2_reg': lambda d: _save_dinov2(d, registers=True),   # Dinov2WithRegistersModel
@@ -135,6 +141,7 @@ TINY_BUILDERS = {
 }
 TINY_VERSION = 2
 
+# %% ../nbs/03_tiny.ipynb #6bf5ee16
 def save_tiny(kind:str, # a key of `TINY_BUILDERS`
               path:str|Path, # output folder (must not exist or be empty)
               seed:int=0, # weight seed: same seed, same weights
@@ -151,6 +158,7 @@ def save_tiny(kind:str, # a key of `TINY_BUILDERS`
         'note': 'tiny randomly initialised model for tests and the offline demo; not a pretrained model'}))
     return path
 
+# %% ../nbs/03_tiny.ipynb #daf8b083
 def tiny_path(kind:str, seed:int=0) -> Path:
     "Folder of the cached tiny model of `kind` (built on first use under `PRPG_HOME/tiny`)."
     p = cache_dir('tiny')/f'{kind}-s{seed}-v{TINY_VERSION}'

@@ -71,6 +71,7 @@ class TrainConfig:
         if self.lr <= 0: raise ConfigError('lr: must be positive')
         if self.max_steps is not None and self.max_steps < 1: raise ConfigError('max_steps: must be at least 1 (or null)')
 
+# %% ../nbs/12_train.ipynb #d5af10f8
 PRESETS = {
     'prpg': {},
     'paper': {'lora': {'r': 16, 'alpha': 0.5, 'dropout': 0.3}, 'optimizer': 'adam', 'lr': 3e-4, 'betas': [0.5, 0.999],
@@ -90,6 +91,7 @@ def make_train_config(d:dict|None=None, where:str='config', **kw) -> TrainConfig
     if preset not in PRESETS: raise ConfigError(f'preset {preset!r}: use one of {", ".join(PRESETS)}')
     return from_dict(TrainConfig, _merge(PRESETS[preset], d), where)
 
+# %% ../nbs/12_train.ipynb #f861008a
 def load_train_config(path=None, overrides=None) -> TrainConfig:
     "Read a training config (YAML + `--key value` overrides), applying its preset."
     return make_train_config(read_config_dict(path, overrides), str(path) if path else 'config')
@@ -107,6 +109,7 @@ def _mask_base(pre:Preprocess, image:Path) -> torch.Tensor|None:
     m = load_mask(f, image_path=image)
     return pre.base(Image.fromarray(m.astype(np.uint8) * 255))[0]
 
+# %% ../nbs/12_train.ipynb #1c451651
 class TripletData(torch.utils.data.Dataset):
     "Triplets -> (anchor, positive, negative) tensors with seeded augmentation and a bounded (LRU) decode cache."
     def __init__(self, triplets:list[Triplet], pre:Preprocess, seed:int=0,
@@ -138,6 +141,7 @@ class TripletData(torch.utils.data.Dataset):
         (a, ma), (p, mp) = self._masked(t.anchor, g), self._masked(t.positive, g)
         return a, p, self._img(t.negative, g), ma, mp
 
+# %% ../nbs/12_train.ipynb #4c9db302
 def collate_triplets(items):
     "Stack a list of (a, p, n) into one (3B, C, H, W) batch: anchors, then positives, then negatives; with masks (a, p, n, ma, mp), also the (2B, H, W) masks."
     a, p, n, *m = zip(*items)
@@ -167,6 +171,7 @@ def run_inputs(cfg:TrainConfig, trips:list[Triplet]) -> dict:
     return {'config': c, 'triplets': stable_hash([(rel(t.anchor), rel(t.positive), rel(t.negative), t.label) for t in trips]),
             'images': files_fingerprint(imgs, root), 'n_images': len(imgs), 'backbone': w}
 
+# %% ../nbs/12_train.ipynb #3eb0306e
 def plot_curves(metrics_csv:str|Path, smooth:int=10):
     "Loss and triplet accuracy per step (raw and running mean) as a matplotlib Figure."
     import matplotlib.pyplot as plt
@@ -196,6 +201,7 @@ def _save_ckpt(path:Path, bb, opt, step:int, epoch:int, rows:int):
                       'rows': rows, 'rng': torch.get_rng_state(),       # safetensors + JSON, written atomically
                       'cuda_rng': torch.cuda.get_rng_state_all() if torch.cuda.is_available() else []})   # LoRA dropout on the GPU
 
+# %% ../nbs/12_train.ipynb #1d815939
 def _apply_ckpt(ck:dict, bb, opt) -> dict:
     from peft import set_peft_model_state_dict
     set_peft_model_state_dict(bb.model, ck['lora']); opt.load_state_dict(ck['optimizer']); torch.set_rng_state(ck['rng'])
@@ -208,6 +214,7 @@ def _truncate_metrics(path:Path, rows:int):
     lines = path.read_text().splitlines(keepends=True)
     atomic_write(path, ''.join(lines[:rows + 1]))
 
+# %% ../nbs/12_train.ipynb #a3e2d475
 def _step_loss(bb, core, x, cfg:TrainConfig, acc):
     "The batch's loss (global contrastive, plus the masked patch term when `patch_weight` > 0) and the embeddings."
     if cfg.patch_weight <= 0:
@@ -223,6 +230,7 @@ def _step_loss(bb, core, x, cfg:TrainConfig, acc):
     loss = contrastive_loss(cfg.loss, q, p, n, cfg.tau, cfg.margin) + cfg.patch_weight * patch_contrast(pa, pp, pn, ma, mp, cfg.patch_tau)
     return loss, q, p, n
 
+# %% ../nbs/12_train.ipynb #b4e35b82
 def train(cfg:TrainConfig, # the run's configuration (`cfg.triplets` must be set)
           callback:Callable|None=None, # called as callback(step, metrics_row, backbone) after every step
          ) -> Path:
@@ -233,6 +241,7 @@ def train(cfg:TrainConfig, # the run's configuration (`cfg.triplets` must be set
         torch.manual_seed(derive_seed(cfg.seed, 'torch'))
         return _train(cfg, callback, locks)
 
+# %% ../nbs/12_train.ipynb #929cfbec
 def _train(cfg:TrainConfig, callback:Callable|None, locks:contextlib.ExitStack) -> Path:
     from tqdm.auto import tqdm
     cfg.validate()
@@ -324,6 +333,7 @@ def _train(cfg:TrainConfig, callback:Callable|None, locks:contextlib.ExitStack) 
         say(f'finished {run}')
     return run
 
+# %% ../nbs/12_train.ipynb #88fef610
 def load_personalized(run:str|Path, # a run folder (or its adapter/ folder)
                       merge:bool=False, # fold LoRA into the weights
                       weights:str|Path|None=None, # base weights, if they moved since training
@@ -346,6 +356,7 @@ def hue_rotation(theta:torch.Tensor) -> torch.Tensor:
     R = torch.zeros(len(theta), 3, 3); R[:, 0, 0] = 1; R[:, 1, 1] = c; R[:, 1, 2] = -s; R[:, 2, 1] = s; R[:, 2, 2] = c
     return torch.linalg.inv(T) @ R @ T
 
+# %% ../nbs/12_train.ipynb #b4061855
 def ssl_views(x:torch.Tensor, # (B, 3, H, W) images in [0, 1]
               g:torch.Generator, # the only randomness
               out:int=64, # output side
@@ -370,6 +381,7 @@ def ssl_views(x:torch.Tensor, # (B, 3, H, W) images in [0, 1]
     y = ((y - lum) * sat + lum).clamp(0, 1)
     return (y, th) if geometry else y
 
+# %% ../nbs/12_train.ipynb #10adfb97
 def nt_xent(z1:torch.Tensor, z2:torch.Tensor, tau:float=0.2) -> torch.Tensor:
     "SimCLR's loss: each view must pick its partner among the other 2B - 1 views."
     z = F.normalize(torch.cat([z1, z2]), dim=1); n = len(z1)
@@ -382,6 +394,7 @@ def patch_centres(theta:torch.Tensor, n:int) -> torch.Tensor:
     yy, xx = torch.meshgrid(c, c, indexing='ij')
     return torch.einsum('bij,nj->bni', theta, torch.stack([xx.flatten(), yy.flatten(), torch.ones(n * n)], 1))
 
+# %% ../nbs/12_train.ipynb #4a40642a
 def dense_nt_xent(p1:torch.Tensor, p2:torch.Tensor, # (B, N, D) patch projections of two views
                   c1:torch.Tensor, c2:torch.Tensor, # (B, N, 2) their patch centres in the source images
                   radius:float, tau:float=0.2) -> torch.Tensor:
@@ -416,6 +429,7 @@ class GenericConfig:
     hue: float = 0.5
     dense_weight: float = 1.0        # weight of the dense (patch-correspondence) term, as DINOv2's patch-level loss
 
+# %% ../nbs/12_train.ipynb #9ef62ceb
 GENERIC_VERSION = 2
 
 def _generic_scenes(cfg:GenericConfig, progress:bool) -> torch.Tensor:
@@ -432,6 +446,7 @@ def _generic_scenes(cfg:GenericConfig, progress:bool) -> torch.Tensor:
             X.append(torch.from_numpy(np.array(img)).permute(2, 0, 1))
     return torch.stack(X)
 
+# %% ../nbs/12_train.ipynb #ee2aa19b
 def pretrain_generic(cfg:GenericConfig, out:str|Path, progress:bool=True) -> Path:
     "Pretrain the demo's generic backbone (self-supervised instance discrimination on drawn scenes, fp32) and save it to `out`."
     import timm
@@ -460,6 +475,7 @@ def pretrain_generic(cfg:GenericConfig, out:str|Path, progress:bool=True) -> Pat
     save_for_hf(m, out, model_args={**args, 'num_classes': 0}, safe_serialization=True)
     return Path(out)
 
+# %% ../nbs/12_train.ipynb #edadd540
 def demo_generic_path(cfg:GenericConfig|None=None, progress:bool=True) -> Path:
     "Folder of the demo's generic backbone, pretrained on first use and cached under `PRPG_HOME/backbones`."
     cfg = cfg or GenericConfig()

@@ -37,6 +37,7 @@ class TripletConfig:
         if not 0 <= self.hard_negative_frac <= 1: raise ConfigError('hard_negative_frac: must be between 0 and 1')
         if not 0 <= self.other_category_frac <= 1: raise ConfigError('other_category_frac: must be between 0 and 1')
 
+# %% ../nbs/04_triplets.ipynb #24d45255
 @dataclass(frozen=True)
 class Triplet:
     "One training triplet; `label` says where the positive is (0 = left, 1 = right)."
@@ -56,6 +57,7 @@ class Triplet:
 # %% ../nbs/04_triplets.ipynb #5dd32484
 def _sorted(paths) -> list[Path]: return sorted({Path(p) for p in paths}, key=lambda p: p.as_posix())
 
+# %% ../nbs/04_triplets.ipynb #13db5fa4
 def sample_triplets(real:list, # the instance's real reference images
                     synthetic:list, # its synthetic positives (may be empty)
                     negatives:list, # category negatives
@@ -114,6 +116,7 @@ def _rel(p:Path, roots:dict) -> str:
         if best is None or len(rel.parts) < len(best[1].parts): best = (k, rel)
     return f'{{{best[0]}}}/{best[1].as_posix()}' if best else Path(p).as_posix()
 
+# %% ../nbs/04_triplets.ipynb #95a5a2c7
 def write_triplets(triplets:list[Triplet], # sampled triplets
                    path:str|Path, # CSV file to write
                    roots:dict|None=None, # name -> folder; paths under a root are written relative to it
@@ -130,6 +133,7 @@ def write_triplets(triplets:list[Triplet], # sampled triplets
     write_json(path.with_suffix('.json'), {'roots': rel_roots, 'count': len(triplets), **(meta or {})})
     return path
 
+# %% ../nbs/04_triplets.ipynb #8a4d9b59
 def read_triplets(path:str|Path, # triplet CSV
                   roots:dict|None=None, # name -> folder, overriding the sidecar's (data moved elsewhere)
                   check_files:bool=True, # every referenced image must exist

@@ -32,6 +32,7 @@ def thumbnails(paths:list, # image files
     if suptitle: fig.suptitle(suptitle, fontsize=9)
     fig.tight_layout(); return fig
 
+# %% ../nbs/40_viz.ipynb #c0921457
 def instance_gallery(ds:Dataset, # any supported dataset
                      instance:str|None=None, # one instance: all its images of `split`; None: one image per instance
                      category:str|None=None, # filter instances by category
@@ -84,6 +85,7 @@ class RunIndex:
         ds = self.dataset(instance)
         return ds.images(instance, 'test_dense') or ds.images(instance, 'test') or ds.images(instance, 'train')
 
+# %% ../nbs/40_viz.ipynb #3ef9ede8
 def heatmap_data(index:RunIndex, instance:str, image:str|Path, grid:int=32, cache=None) -> dict:
     "The image (array) and its pretrained / personalized similarity maps to the instance's target feature."
     from prpg.dense import DenseCache, DenseOptions, target_similarity_maps
@@ -104,6 +106,7 @@ def mask_at(sim:np.ndarray, threshold:float|None=None) -> tuple[np.ndarray, tupl
     if not m.any(): return m, None
     ys, xs = np.nonzero(m); return m, (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
 
+# %% ../nbs/40_viz.ipynb #2b8781b9
 def plot_heatmaps(data:dict, threshold:float|None=None, alpha:float=0.55):
     "Image, then each model's similarity map over it with the thresholded mask (contour) and box."
     import matplotlib.pyplot as plt
@@ -138,6 +141,7 @@ def synthetic_records(out:str|Path, instance:str) -> list[dict]:
         if r['path'] not in seen: seen.add(r['path']); uniq.append(r)
     return sorted(uniq, key=lambda r: r['path'])
 
+# %% ../nbs/40_viz.ipynb #c8703ac4
 def plot_synthetic(records:list[dict], which:str='all', k:int=12, ncols:int=6):
     "Thumbnails of synthetic images with their prompt (or method) and filter score."
     sel = [r for r in records if which == 'all' or r['accepted'] == (which == 'accepted')][:k]

@@ -27,6 +27,7 @@ class _Shell:
     def _show(self, fig):
         self.image.value = fig_png(fig); self.renders += 1
 
+# %% ../nbs/41_widgets.ipynb #828c7d12
 class InstancePicker(_Shell):
     "Pick an instance of any dataset: category and split filters, a dropdown, and a thumbnail gallery."
     def __init__(self, data:str|Path|Dataset, split:str='train'):
@@ -53,6 +54,7 @@ class InstancePicker(_Shell):
         self.status.value = f'{i}: {n} {self.split.value} image(s), category {self.ds.category.get(i, "?")}'
         if i: self._show(instance_gallery(self.ds, i, split=self.split.value))
 
+# %% ../nbs/41_widgets.ipynb #54c66aa3
 class HeatmapViewer(_Shell):
     "Pretrained vs personalized similarity maps of a test image, side by side, with a threshold slider (mask and box)."
     def __init__(self, *runs, # folders holding finished training runs (searched recursively)
@@ -83,6 +85,7 @@ class HeatmapViewer(_Shell):
         self.status.value = f"{d['instance']} / {Path(d['path']).name}: " + ', '.join(f'{k} max {v.max():.2f}' for k, v in d['maps'].items())
         self._show(plot_heatmaps(d, thr))
 
+# %% ../nbs/41_widgets.ipynb #036d2c4e
 class SyntheticBrowser(_Shell):
     "Generated images of an instance with their prompts and filter scores, accepted vs rejected, page by page."
     def __init__(self, out:str|Path, # a generation output folder (positives/, rejected/)
@@ -114,6 +117,7 @@ class SyntheticBrowser(_Shell):
         s = self.page.value * self.per_page
         self._show(plot_synthetic(recs[s:s + self.per_page], 'all', self.per_page))
 
+# %% ../nbs/41_widgets.ipynb #e768c9be
 class PhotoUpload(_Shell):
     "Upload photos of your object (JupyterLab, voila, Colab) into a folder; existing files are never overwritten."
     def __init__(self, folder:str|Path, # where the photos go (created)
@@ -156,6 +160,7 @@ def _overlay_png(im, mask, box=None) -> bytes:
     if box is not None: ImageDraw.Draw(out).rectangle(box, outline=(40, 220, 40), width=max(1, out.width // 200))
     b = io.BytesIO(); out.save(b, format='PNG'); return b.getvalue()
 
+# %% ../nbs/41_widgets.ipynb #68cd535b
 class MaskEditor(_Shell):
     "Check and correct the object masks of your photos: GrabCut from a centre prior, or from a box you set with the sliders; Save writes the mask."
     def __init__(self, photos:list, # image files

@@ -53,6 +53,7 @@ def random_background(rng:np.random.Generator, size:tuple) -> Image.Image:
     arr = np.asarray(im).astype(np.int16) + rng.normal(0, 6, (H, W, 3)).astype(np.int16)
     return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
 
+# %% ../../nbs/23_cutpaste.ipynb #34b67a01
 def background_from(path:str|Path, rng:np.random.Generator, size:tuple) -> Image.Image:
     "A random crop of a photo with the output's aspect ratio (at least half its short side), resized to `size`."
     im = load_image(path); W, H = size; iw, ih = im.size
@@ -82,6 +83,7 @@ class CutPasteConfig:
         if self.backgrounds not in (None, 'negatives') and not Path(self.backgrounds).is_dir():
             raise ConfigError(f'backgrounds: {self.backgrounds} is not a folder (give a folder of photos, or leave it empty for procedural backgrounds)')
 
+# %% ../../nbs/23_cutpaste.ipynb #8311a2e2
 def composite(obj:Image.Image, # RGB photo holding the object
               mask:np.ndarray, # its boolean mask (same size)
               background:Image.Image, # RGB canvas (the output size)
@@ -121,6 +123,7 @@ def composite(obj:Image.Image, # RGB photo holding the object
 def _config_key(cfg:CutPasteConfig) -> str:
     d = to_dict(cfg); d.pop('n_per_instance'); return stable_hash(d, 12)
 
+# %% ../../nbs/23_cutpaste.ipynb #7c9763fc
 def cutpaste_positives(ds:Dataset, # dataset whose train images (with masks) are the sources
                        instance:str, # the instance
                        out:str|Path, # generation output folder (positives/, positives_masks/)

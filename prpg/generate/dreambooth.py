@@ -30,6 +30,7 @@ UNET_TARGETS = ['to_q', 'to_k', 'to_v', 'to_out.0']
 TEXT_TARGETS = ['q_proj', 'k_proj', 'v_proj', 'out_proj']
 LORA_FILE = 'pytorch_lora_weights.safetensors'
 
+# %% ../../nbs/20_dreambooth.ipynb #bdac0e28
 def load_pipeline(base:str|Path=SD15, # hub id or local folder of a diffusers pipeline
                   device:str|torch.device|None=None,
                   dtype:torch.dtype=torch.float32,
@@ -52,6 +53,7 @@ def load_pipeline(base:str|Path=SD15, # hub id or local folder of a diffusers pi
     pipe.set_progress_bar_config(disable=True)
     return pipe.to(device) if device else pipe
 
+# %% ../../nbs/20_dreambooth.ipynb #cf713405
 def _is_sd15_folder(base) -> bool:
     p = Path(base)/'model_index.json'
     return (p.is_file() and read_json(p).get('_class_name') == 'StableDiffusionPipeline') or str(base) == SD15
@@ -82,6 +84,7 @@ def paired_transform(im:Image.Image, mask:np.ndarray|None, res:int, rng:np.rando
     m = go(Image.fromarray(mask.astype(np.uint8) * 255), Image.BILINEAR)
     return t, torch.from_numpy(np.asarray(m).astype(np.float32) / 255)[None]
 
+# %% ../../nbs/20_dreambooth.ipynb #8659a6ee
 def loss_weights(mask:torch.Tensor, # (B, 1, H, W) in [0, 1], image resolution
                  latent_hw:tuple, # latent grid (h, w)
                  bg:float=0.01, # background weight
@@ -115,6 +118,7 @@ class ClassImageConfig:
     batch_size: int = 4
     seed: int = 0
 
+# %% ../../nbs/20_dreambooth.ipynb #40a6d374
 def class_images(pipe, # the base pipeline (no LoRA loaded)
                  base:str|Path, # its hub id / folder (for the cache key)
                  prompt:str, # the class prompt, e.g. "a photo of mug"
@@ -237,6 +241,7 @@ def _lora_state(pipe, cfg) -> dict:
     if cfg.train_text_encoder: d['text_encoder'] = get_peft_model_state_dict(pipe.text_encoder)
     return d
 
+# %% ../../nbs/20_dreambooth.ipynb #b39a1506
 def save_lora(pipe, out:str|Path, cfg:DreamBoothConfig) -> Path:
     "Write the LoRA in diffusers' format (`pytorch_lora_weights.safetensors`), readable by `pipe.load_lora_weights`."
     from diffusers.utils import convert_state_dict_to_diffusers
@@ -266,6 +271,7 @@ def _memory_options(cfg:DreamBoothConfig, pipe, dev):
         if cfg.train_text_encoder: pipe.text_encoder.gradient_checkpointing_enable()
     if cfg.attention == 'xformers': pipe.enable_xformers_memory_efficient_attention()   # `check` made sure it is there
 
+# %% ../../nbs/20_dreambooth.ipynb #6fcc3644
 def train_dreambooth(cfg:DreamBoothConfig, pipe=None, # an already loaded base pipeline (it gets the adapter)
                      stop_after:int|None=None, # stop (with a checkpoint) after this many steps in this call
                     ) -> Path:
@@ -401,6 +407,7 @@ def train_dreambooth(cfg:DreamBoothConfig, pipe=None, # an already loaded base p
                                  'base': str(cfg.base), 'base_id': base_fingerprint(cfg.base), 'unet_config': _unet_sig(pipe.unet)})
     return run
 
+# %% ../../nbs/20_dreambooth.ipynb #17b849a1
 def _unet_sig(unet) -> str:
     c = unet.config
     return stable_hash({k: c.get(k) for k in ('block_out_channels', 'cross_attention_dim', 'in_channels', 'layers_per_block',

@@ -68,6 +68,7 @@ class FilterConfig:
 
 def rejected_dir(out, instance) -> Path: return Path(out)/'rejected'/safe_name(instance, 'instance')
 
+# %% ../../nbs/22_filter.ipynb #b7d2831a
 def filter_candidates(make:Callable, # k -> (PIL image, record dict)
                       scorer:Callable, # list[Image] -> list[float]
                       out:str|Path, instance:str,
@@ -103,6 +104,7 @@ def filter_candidates(make:Callable, # k -> (PIL image, record dict)
         write_json(Path(out)/'positives'/f'{instance}.filter.json', stats)
         return stats
 
+# %% ../../nbs/22_filter.ipynb #5b47496f
 def folder_candidates(folder:str|Path) -> Callable:
     "Candidates from a folder of already generated images (sorted); None when exhausted."
     files = list_images(folder)

@@ -23,6 +23,7 @@ def _kmeans(x:np.ndarray, k:int, rng:np.random.Generator, iters:int=10) -> np.nd
         c = np.stack([x[lab == j].mean(0) if (lab == j).any() else c[j] for j in range(len(c))])
     return c
 
+# %% ../../nbs/24_masks.ipynb #b6594335
 def saliency_mask(im:Image.Image, # RGB photo
                   border:float=0.04, # border strip width (fraction of the shorter side) that models the background
                   k:int=6, # background colours
@@ -99,6 +100,7 @@ def sam_mask(im:Image.Image, sam) -> np.ndarray:
 # %% ../../nbs/24_masks.ipynb #e9969247
 METHODS = ('grabcut', 'saliency', 'sam')
 
+# %% ../../nbs/24_masks.ipynb #f89fb445
 def make_masks(ds:Dataset, method:str='grabcut', sam:str|Path|None=None, out:str|Path|None=None, progress:bool=False) -> list[Path]:
     "Write missing train masks; returns the files written."
     from tqdm.auto import tqdm

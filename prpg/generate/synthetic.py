@@ -32,6 +32,7 @@ def template_prompts(n:int, seed:int=0) -> list[str]:
     combos = list(itertools.product(SCENES, LIGHTING, VIEWS)); make_rng(seed, 'templates').shuffle(combos)
     return [f'a photo of {{identifier}} {{class_noun}} {s}, {l}, {v}' for s, l, v in combos[:n]]
 
+# %% ../../nbs/21_synthetic.ipynb #75a29cd7
 def load_prompts(source:str, # 'caption', 'templates', or a JSON prompt file
                  instance:str, category:str, identifier:str='sks', class_noun:str|None=None, n:int=100, seed:int=0,
                 ) -> list[str]:
@@ -65,6 +66,7 @@ def set_scheduler(pipe, name:str):
     import diffusers
     pipe.scheduler = getattr(diffusers, SCHEDULERS[name]).from_config(pipe.scheduler.config); return pipe
 
+# %% ../../nbs/21_synthetic.ipynb #cbf83386
 @dataclass
 class GenerateConfig:
     "How synthetic images are generated."
@@ -83,6 +85,7 @@ class GenerateConfig:
 def _settings_key(cfg:GenerateConfig, model:str, adapter:str|None) -> str:
     d = to_dict(cfg); d.pop('n'); d.pop('batch_size'); return stable_hash({**d, 'model': model, 'adapter': adapter}, 12)
 
+# %% ../../nbs/21_synthetic.ipynb #ee71892f
 def generate_positives(pipe, # personalized pipeline (e.g. `load_generator(run)`)
                        out:str|Path, # generation output folder
                        instance:str, category:str,
