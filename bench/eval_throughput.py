@@ -20,7 +20,8 @@ import torch
 sys.path.insert(0, str(Path(__file__).parent))
 from _common import conditions, save
 from prpg.data import load_dataset
-from prpg.dense import DenseCache, DenseOptions, evaluate_dense
+from prpg.dense import DenseOptions, evaluate_dense
+from prpg.features import DenseCache
 from prpg.demo_data import DemoConfig, build_demo
 from prpg.evaluate import GlobalOptions, evaluate_global
 from prpg.features import FeatureCache, embed_files

@@ -17,7 +17,7 @@ __all__ = ['STATE_FORMAT', 'CPU_FLAGS', 'PRPGError', 'ConfigError', 'DataError',
            'derive_seed', 'make_rng', 'make_np_rng', 'slugify', 'files_fingerprint', 'text_table', 'run_id',
            'check_bounds', 'from_dict', 'to_dict', 'parse_overrides', 'read_config_dict', 'yaml_problem', 'load_config',
            'save_config', 'name_problem', 'safe_name', 'check_writable', 'save_state', 'load_checkpoint',
-           'load_cache_entry', 'machine']
+           'load_cache_entry', 'is_finished', 'run_checkpoint', 'machine']
 
 # %% ../nbs/00_core.ipynb #311bf9b3
 class PRPGError(ValueError):
@@ -203,75 +203,97 @@ def _type_name(t) -> str:
     if get_origin(t) is Literal: return ' | '.join(repr(a) for a in get_args(t))
     return getattr(t, '__name__', None) or str(t).replace('typing.', '')
 
-# %% ../nbs/00_core.ipynb #1daac4a3
-def _coerce(v, t, key:str):
-    "Convert `v` to type `t` or raise a `ConfigError` naming `key`."
-    origin, args = get_origin(t), get_args(t)
-    bad = lambda: ConfigError(f'{key}: expected {_type_name(t)}, got {v!r}')
-    if t is Any: return v
-    if origin in (Union, types.UnionType):
-        if v is None or (isinstance(v, str) and v.lower() in ('none', 'null', '~') and type(None) in args):
-            if type(None) in args: return None
-        for a in args:
-            if a is type(None): continue
-            try: return _coerce(v, a, key)
-            except ConfigError: pass
-        raise bad()
-    if origin is Literal:
-        for a in args:
-            if v == a or (isinstance(v, str) and not isinstance(a, str) and str(a) == v): return a
-        close = difflib.get_close_matches(str(v), [str(a) for a in args], 1)
-        raise ConfigError(f'{key}: {v!r} is not one of {_type_name(t)}' + (f"; did you mean {close[0]!r}?" if close else ''))
-    if t is bool:
-        if isinstance(v, bool): return v
-        if isinstance(v, str) and v.lower() in _TRUE | _FALSE: return v.lower() in _TRUE
-        if isinstance(v, int) and v in (0, 1): return bool(v)
-        raise bad()
-    if t is int:
-        if isinstance(v, bool): raise bad()
-        if isinstance(v, int): return v
-        if isinstance(v, float) and v.is_integer(): return int(v)
-        if isinstance(v, str):
-            try: return int(v)
-            except ValueError:
-                try:
-                    f = float(v)
-                    if f.is_integer(): return int(f)
-                except ValueError: pass
-        raise bad()
-    if t is float:
-        if isinstance(v, bool): raise bad()
-        if isinstance(v, (int, float)): return float(v)
-        if isinstance(v, str):
-            try: return float(v)
-            except ValueError: pass
-        raise bad()
-    if t is str:
-        if isinstance(v, (str, int, float)) and not isinstance(v, bool): return str(v)
-        raise bad()
-    if t is Path:
-        if isinstance(v, (str, Path)): return Path(v).expanduser()
-        raise bad()
-    if origin in (list, tuple):
-        if isinstance(v, str):
-            s = v.strip()
-            v = yaml.safe_load(s) if s.startswith('[') else [x.strip() for x in s.split(',') if x.strip()]
-        if not isinstance(v, (list, tuple)): raise bad()
-        if origin is tuple and args and args[-1] is not Ellipsis:
-            if len(v) != len(args): raise ConfigError(f'{key}: expected {len(args)} values, got {len(v)}')
-            return tuple(_coerce(x, a, f'{key}[{i}]') for i, (x, a) in enumerate(zip(v, args)))
-        a = args[0] if args else Any
-        out = [_coerce(x, a, f'{key}[{i}]') for i, x in enumerate(v)]
-        return tuple(out) if origin is tuple else out
-    if origin is dict:
-        if not isinstance(v, dict): raise bad()
+# %% ../nbs/00_core.ipynb #0ec0e09d
+class _Bad(Exception): "A value that does not convert; `_coerce` turns it into a `ConfigError` naming the key."
+
+def _to_bool(v):
+    if isinstance(v, bool): return v
+    if isinstance(v, str) and v.lower() in _TRUE | _FALSE: return v.lower() in _TRUE
+    if isinstance(v, int) and v in (0, 1): return bool(v)
+    raise _Bad()
+
+def _to_int(v):
+    if isinstance(v, bool): raise _Bad()
+    if isinstance(v, int): return v
+    if isinstance(v, float) and v.is_integer(): return int(v)
+    if isinstance(v, str):
+        try: return int(v)
+        except ValueError: pass
+        try: f = float(v)
+        except ValueError: raise _Bad()
+        if f.is_integer(): return int(f)
+    raise _Bad()
+
+# %% ../nbs/00_core.ipynb #43af7b5a
+def _to_float(v):
+    if isinstance(v, bool): raise _Bad()
+    if isinstance(v, (int, float)): return float(v)
+    if isinstance(v, str):
+        try: return float(v)
+        except ValueError: pass
+    raise _Bad()
+
+def _to_str(v):
+    if isinstance(v, (str, int, float)) and not isinstance(v, bool): return str(v)
+    raise _Bad()
+
+def _to_path(v):
+    if isinstance(v, (str, Path)): return Path(v).expanduser()
+    raise _Bad()
+
+_SCALARS = {bool: _to_bool, int: _to_int, float: _to_float, str: _to_str, Path: _to_path}
+
+# %% ../nbs/00_core.ipynb #70497c2c
+def _coerce_union(v, t, args, key):
+    if v is None or (isinstance(v, str) and v.lower() in ('none', 'null', '~') and type(None) in args):
+        if type(None) in args: return None
+    for a in args:
+        if a is type(None): continue
+        try: return _coerce(v, a, key)
+        except ConfigError: pass
+    raise _Bad()
+
+def _coerce_literal(v, t, args, key):
+    for a in args:
+        if v == a or (isinstance(v, str) and not isinstance(a, str) and str(a) == v): return a
+    close = difflib.get_close_matches(str(v), [str(a) for a in args], 1)
+    raise ConfigError(f'{key}: {v!r} is not one of {_type_name(t)}' + (f"; did you mean {close[0]!r}?" if close else ''))
+
+def _coerce_seq(v, t, args, key):
+    if isinstance(v, str):
+        s = v.strip()
+        v = yaml.safe_load(s) if s.startswith('[') else [x.strip() for x in s.split(',') if x.strip()]
+    if not isinstance(v, (list, tuple)): raise _Bad()
+    if get_origin(t) is tuple and args and args[-1] is not Ellipsis:
+        if len(v) != len(args): raise ConfigError(f'{key}: expected {len(args)} values, got {len(v)}')
+        return tuple(_coerce(x, a, f'{key}[{i}]') for i, (x, a) in enumerate(zip(v, args)))
+    a = args[0] if args else Any
+    out = [_coerce(x, a, f'{key}[{i}]') for i, x in enumerate(v)]
+    return tuple(out) if get_origin(t) is tuple else out
+
+# %% ../nbs/00_core.ipynb #4362c575
+def _coerce_other(v, t, args, key):
+    if get_origin(t) is dict:
+        if not isinstance(v, dict): raise _Bad()
         return dict(v)
     if dataclasses.is_dataclass(t):
         if isinstance(v, t): return v
-        if not isinstance(v, dict): raise bad()
+        if not isinstance(v, dict): raise _Bad()
         return from_dict(t, v, where=key)
     if isinstance(v, t): return v
-    raise bad()
+    raise _Bad()
+
+def _coerce(v, t, key:str):
+    "Convert `v` to type `t` or raise a `ConfigError` naming `key`."
+    if t is Any: return v
+    origin, args = get_origin(t), get_args(t)
+    if origin in (Union, types.UnionType): how = _coerce_union
+    elif origin is Literal: how = _coerce_literal
+    elif origin in (list, tuple): how = _coerce_seq
+    elif t in _SCALARS: how = lambda v, t, args, key: _SCALARS[t](v)
+    else: how = _coerce_other
+    try: return how(v, t, args, key)
+    except _Bad: raise ConfigError(f'{key}: expected {_type_name(t)}, got {v!r}') from None
 
 # %% ../nbs/00_core.ipynb #eac472a0
 def _bound_ok(v, spec:str) -> bool:
@@ -487,6 +509,21 @@ def load_cache_entry(path:str|Path, # a file of one of prpg's caches
     obj, why = _read_state(Path(path))
     if why is not None: warnings.warn(f'{path}: bad cache entry ({why}); discarded, it will be recomputed.', stacklevel=2)
     return obj
+
+# %% ../nbs/00_core.ipynb #5e28da4e
+def is_finished(run:str|Path, say=print) -> bool:
+    "True when the run folder holds `done.json` (and says it is reused: the user should know nothing was trained)."
+    done = (Path(run)/'done.json').is_file()
+    if done and say: say(f'reusing finished run {run}')
+    return done
+
+def run_checkpoint(run:str|Path) -> Path:
+    "The run's checkpoint file, `checkpoints/last.safetensors`; refuses a pickle `last.pt` (prpg 0.1) left in its place."
+    ck = Path(run)/'checkpoints'/'last.safetensors'
+    if (old := ck.with_name('last.pt')).is_file() and not ck.is_file():
+        raise PRPGError(f'{old}: a pickle checkpoint (from prpg 0.1, or planted); prpg does not read pickles. '
+                        'Remove it to restart this run from step 0.')
+    return ck
 
 # %% ../nbs/00_core.ipynb #39591fbd
 CPU_FLAGS = ('avx2', 'avx512f', 'avx512_bf16', 'amx_bf16', 'amx_tile', 'avx512_fp16', 'avx_vnni')

@@ -304,7 +304,85 @@ def _anno_for(idx:dict, rel:str, instance:str, name:str):
         if k in idx: return idx[k]
     return None
 
-# %% ../nbs/01_data.ipynb #550c58b4
+# %% ../nbs/01_data.ipynb #6e06b476
+def _open_folder(root, _probs:_Problems|None, missing:str='dataset folder not found.') -> tuple:
+    "(folder as a Path, the problems to add to), or (folder, None) after reporting that it does not exist."
+    root, probs = Path(root), _probs or _Problems(strict=True)
+    if root.is_dir(): return root, probs
+    probs.add(root, missing)
+    return root, None
+
+def _find_one(root:Path, pattern:str, given, what:str, probs:_Problems) -> Path|None:
+    "The given file, or the one file in `root` matching `pattern` (several: a problem, the first is used)."
+    if given: return Path(given)
+    found = sorted(root.glob(pattern))
+    if len(found) > 1: probs.add(root, f'several {what} files: {", ".join(f.name for f in found)}.', 'Pass the one to use.')
+    return found[0] if found else None
+
+def _pods_info(root:Path, info_p:Path|None, folders:list, probs:_Problems) -> tuple:
+    "(classes, class_to_idx, class_to_sc, class_to_split) from the info file, or the train folders when there is none."
+    if not info_p: return folders, {}, {}, {}
+    try: meta = read_json(info_p)
+    except DataError as e: probs.add(info_p, str(e).split(': ', 1)[-1]); meta = {}
+    classes = list(meta.get('classes') or meta.get('class_to_idx', {}) or [])
+    if not classes: probs.add(info_p, 'no "classes" list.', 'Add "classes": [instance names].')
+    dup = [c for c, n in Counter(classes).items() if n > 1]
+    for c in dup: probs.add(info_p, f'class {c!r} is listed {Counter(classes)[c]} times.', 'List each class once.')
+    classes = sorted(set(classes))
+    c2i = {k: int(v) for k, v in (meta.get('class_to_idx') or {}).items()}
+    ids = Counter(c2i.values())
+    for k, v in c2i.items():
+        if ids[v] > 1:
+            probs.add(info_p, f'class_to_idx gives id {v} to several classes ({k!r} among them).', 'Give each class its own id.')
+    for c in folders:
+        if c not in classes:
+            probs.add(root/'train'/c, f'folder is not a class of {info_p.name}; it is ignored.',
+                      f'Add it to {info_p.name} or remove it.', 'warning')
+    return classes, c2i, meta.get('class_to_sc') or {}, meta.get('class_to_split') or {}
+
+# %% ../nbs/01_data.ipynb #fda2ecd5
+def _pods_class_images(cdir:Path, split:str, c:str, probs:_Problems) -> list:
+    "A class's images in one split, with the problems of too few."
+    ims = list_images(cdir, recursive=True) if cdir.is_dir() else []
+    _unsupported(cdir, probs, recursive=True)
+    if split == 'train' and 0 < len(ims) < 3:
+        probs.add(cdir, f'class has {len(ims)} training image(s); the method is made for 3 reference photos.',
+                  'Add photos if you have them; results with fewer are less reliable.', 'warning')
+    if not ims and split == 'train':
+        probs.add(cdir, 'class has no training images.' if cdir.is_dir() else f'class {c!r} has no folder train/{c}/.',
+                  'Add its reference photos or remove the class from the info file.')
+    elif not ims and cdir.is_dir():
+        probs.add(cdir, f'class folder in {split}/ has no images.', 'Add images or remove the folder.', 'warning')
+    return ims
+
+# %% ../nbs/01_data.ipynb #44b1d7db
+def _pods_split(root:Path, split:str, classes:list, need_masks:tuple, index:dict, annos_p:Path|None, used:set,
+                check_images, probs:_Problems) -> list:
+    "The items of one split: images with their masks and distribution-shift labels."
+    sdir, mdir, items = root/split, root/f'{split}_masks', []
+    if not sdir.is_dir():
+        if split == 'train' or split in need_masks: probs.add(sdir, f'missing folder {split}/.', f'Add {split}/<instance>/ folders.')
+        return items
+    if split in need_masks and not mdir.is_dir():
+        probs.add(mdir, f'missing folder {split}_masks/: masks are needed for {split} images.',
+                  f'Add {split}_masks/<instance>/<image stem>.png for every image.')
+    for c in classes:
+        masks = _stems(mdir/c)
+        for p in _pods_class_images(sdir/c, split, c, probs):
+            m = masks.get(p.stem)
+            if m is None and split in need_masks:
+                probs.add(p, f'image has no mask in {split}_masks/{c}/.', f'Add {split}_masks/{c}/{p.stem}.png.')
+            rel = p.relative_to(root).as_posix()
+            a = _anno_for(index, rel, c, p.name) if index else None
+            if a is not None: used.add(id(a))
+            shift = a.get('test_split') if isinstance(a, dict) else None
+            if shift is not None and shift not in SHIFTS:
+                probs.add(annos_p, f'{rel}: unknown test_split {shift!r}.', f'Use one of {", ".join(SHIFTS)}.')
+            items.append(Item(p, c, split, shift, m))
+            if check_images is True or (check_images and split in check_images): _check_image(p, m, probs)
+    return items
+
+# %% ../nbs/01_data.ipynb #df4492ff
 def read_pods(root:str|Path, # dataset folder
               info:str|Path|None=None, # `*_info.json`; found in `root` when None
               annos:str|Path|None=None, # `*_image_annos.json`; found in `root` when None
@@ -314,89 +392,35 @@ def read_pods(root:str|Path, # dataset folder
               _probs:_Problems|None=None,
              ) -> Dataset|None:
     "Read a PODS-layout dataset."
-    root = Path(root); probs = _probs or _Problems(strict=True)
-    if not root.is_dir(): probs.add(root, 'dataset folder not found.'); return None
+    root, probs = _open_folder(root, _probs)
+    if probs is None: return None
     if not (root/'train').is_dir():
         probs.add(root/'train', 'missing folder: a PODS dataset needs train/<instance>/ with the reference photos.',
                   'Check the path, or use layout="flat" / "photos" for other layouts.')
         return None
-    def one(pattern, given, what):
-        if given: return Path(given)
-        found = sorted(root.glob(pattern))
-        if len(found) > 1: probs.add(root, f'several {what} files: {", ".join(f.name for f in found)}.', 'Pass the one to use.')
-        return found[0] if found else None
-    info_p, annos_p = one('*_info.json', info, 'info'), one('*_image_annos.json', annos, 'image annotation')
+    info_p = _find_one(root, '*_info.json', info, 'info', probs)
+    annos_p = _find_one(root, '*_image_annos.json', annos, 'image annotation', probs)
     folders = sorted(p.name for p in (root/'train').iterdir() if p.is_dir() and not p.name.startswith('.'))
-    if info_p:
-        try: meta = read_json(info_p)
-        except DataError as e: probs.add(info_p, str(e).split(': ', 1)[-1]); meta = {}
-        classes = list(meta.get('classes') or meta.get('class_to_idx', {}) or [])
-        if not classes: probs.add(info_p, 'no "classes" list.', 'Add "classes": [instance names].')
-        dup = [c for c, n in Counter(classes).items() if n > 1]
-        for c in dup: probs.add(info_p, f'class {c!r} is listed {Counter(classes)[c]} times.', 'List each class once.')
-        classes = sorted(set(classes))
-        c2i = {k: int(v) for k, v in (meta.get('class_to_idx') or {}).items()}
-        ids = Counter(c2i.values())
-        for k, v in c2i.items():
-            if ids[v] > 1: probs.add(info_p, f'class_to_idx gives id {v} to several classes ({k!r} among them).', 'Give each class its own id.')
-        c2sc, c2sp = meta.get('class_to_sc') or {}, meta.get('class_to_split') or {}
-        for c in folders:
-            if c not in classes:
-                probs.add(root/'train'/c, f'folder is not a class of {info_p.name}; it is ignored.', f'Add it to {info_p.name} or remove it.', 'warning')
-    else:
-        classes, c2i, c2sc, c2sp = folders, {}, {}, {}
+    classes, c2i, c2sc, c2sp = _pods_info(root, info_p, folders, probs)
     classes = _check_names(classes, info_p or root/'train', probs)
     if not classes: probs.add(root/'train', 'no instance folders.', 'Add train/<instance>/ folders with 3 photos each.'); return None
     category = {c: c2sc.get(c) or c.split('_', 1)[0] for c in classes}
     good = set(_check_names(sorted(set(category.values())), info_p or root/'train', probs, 'category'))
     classes = [c for c in classes if category[c] in good]; category = {c: category[c] for c in classes}
     index = _anno_key_index(read_json(annos_p)) if annos_p else {}
-    items, used = [], set()
-    for split in SPLITS:
-        sdir = root/split
-        if not sdir.is_dir():
-            if split == 'train' or split in need_masks:
-                probs.add(sdir, f'missing folder {split}/.', f'Add {split}/<instance>/ folders.')
-            continue
-        mdir = root/f'{split}_masks'
-        if split in need_masks and not mdir.is_dir():
-            probs.add(mdir, f'missing folder {split}_masks/: masks are needed for {split} images.',
-                      f'Add {split}_masks/<instance>/<image stem>.png for every image.')
-        for c in classes:
-            cdir = sdir/c
-            ims = list_images(cdir, recursive=True) if cdir.is_dir() else []
-            _unsupported(cdir, probs, recursive=True)
-            if split == 'train' and 0 < len(ims) < 3:
-                probs.add(cdir, f'class has {len(ims)} training image(s); the method is made for 3 reference photos.',
-                          'Add photos if you have them; results with fewer are less reliable.', 'warning')
-            if not ims:
-                if split == 'train':
-                    probs.add(cdir, 'class has no training images.' if cdir.is_dir() else f'class {c!r} has no folder train/{c}/.',
-                              'Add its reference photos or remove the class from the info file.')
-                elif cdir.is_dir():
-                    probs.add(cdir, f'class folder in {split}/ has no images.', 'Add images or remove the folder.', 'warning')
-                continue
-            masks = _stems(mdir/c)
-            for p in ims:
-                m = masks.get(p.stem)
-                if m is None and split in need_masks:
-                    probs.add(p, f'image has no mask in {split}_masks/{c}/.', f'Add {split}_masks/{c}/{p.stem}.png.')
-                rel = p.relative_to(root).as_posix()
-                a = _anno_for(index, rel, c, p.name) if index else None
-                if a is not None: used.add(id(a))
-                shift = a.get('test_split') if isinstance(a, dict) else None
-                if shift is not None and shift not in SHIFTS:
-                    probs.add(annos_p, f'{rel}: unknown test_split {shift!r}.', f'Use one of {", ".join(SHIFTS)}.')
-                items.append(Item(p, c, split, shift, m))
-                if check_images is True or (check_images and split in check_images): _check_image(p, m, probs)
-    if index and not probs.strict:                         # check-data: every annotated file must exist
-        for k, v in read_json(annos_p).items():
-            if id(index.get(Path(str(k)).as_posix().lstrip('./'))) not in used:
-                probs.add(annos_p, f'annotates {k!r}, which is not an image of the dataset (missing, moved or misnamed).',
-                          'Restore the image, or remove its entry from the annotation file.')
+    used = set()
+    items = [it for split in SPLITS for it in _pods_split(root, split, classes, need_masks, index, annos_p, used, check_images, probs)]
+    if index and not probs.strict: _unused_annotations(annos_p, index, used, probs)   # check-data: every annotated file must exist
     neg = Path(negatives_root) if negatives_root else default_negatives_root(root)
     return Dataset(root, 'pods', classes, category, items, {c: c2sp.get(c, 'test') for c in classes},
                    c2i or {c: i for i, c in enumerate(classes)}, neg, [p for p in probs.items if p.severity == 'warning'])
+
+def _unused_annotations(annos_p:Path, index:dict, used:set, probs:_Problems):
+    "Report annotation entries that name no image of the dataset."
+    for k, v in read_json(annos_p).items():
+        if id(index.get(Path(str(k)).as_posix().lstrip('./'))) not in used:
+            probs.add(annos_p, f'annotates {k!r}, which is not an image of the dataset (missing, moved or misnamed).',
+                      'Restore the image, or remove its entry from the annotation file.')
 
 # %% ../nbs/01_data.ipynb #df883142
 def _check_image(p:Path, m:Path|None, probs:_Problems):
@@ -411,17 +435,17 @@ def _check_image(p:Path, m:Path|None, probs:_Problems):
         probs.add(m, 'JPEG mask with many faint non-zero pixels (compression noise); prpg thresholds at 128, '
                   'but other tools reading "> 0" would grow the box.', 'Prefer PNG masks.', 'warning')
 
-# %% ../nbs/01_data.ipynb #80336e99
+# %% ../nbs/01_data.ipynb #ba0290cf
 def read_flat(root:str|Path, # folder of instance folders
               classes_csv:str|Path|None=None, # instance -> category table (default root/classes.csv)
               n_train:int=3, # the first n images (sorted) of each instance are train, the rest test
               negatives_root:str|Path|None=None,
-              check_images:bool=False,
+              check_images:bool|tuple=False, # decode every image (or those of these splits)
               _probs:_Problems|None=None,
              ) -> Dataset|None:
     "Read a flat layout: `root/<instance>/*.jpg` plus a `classes.csv` mapping instances to categories."
-    root = Path(root); probs = _probs or _Problems(strict=True)
-    if not root.is_dir(): probs.add(root, 'dataset folder not found.'); return None
+    root, probs = _open_folder(root, _probs)
+    if probs is None: return None
     csv_p = Path(classes_csv) if classes_csv else root/'classes.csv'
     folders = sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(('.', '_')) and p.name != 'negatives')
     category = {}
@@ -464,7 +488,7 @@ def read_flat(root:str|Path, # folder of instance folders
                    {n: 'test' for n in instances}, {n: i for i, n in enumerate(instances)}, neg,
                    [p for p in probs.items if p.severity == 'warning'])
 
-# %% ../nbs/01_data.ipynb #6a77cda4
+# %% ../nbs/01_data.ipynb #ed8a9e92
 def read_photos(folder:str|Path, # one folder with 3+ photos of one object
                 name:str|None=None, # instance name (default: the folder name)
                 category:str='object', # semantic category noun, e.g. "mug"
@@ -475,8 +499,8 @@ def read_photos(folder:str|Path, # one folder with 3+ photos of one object
                 _probs:_Problems|None=None,
                ) -> Dataset|None:
     "Read \"my photos\": one folder with 3+ images of one object, all used as references."
-    folder = Path(folder); probs = _probs or _Problems(strict=True)
-    if not folder.is_dir(): probs.add(folder, 'folder not found.'); return None
+    folder, probs = _open_folder(folder, _probs, 'folder not found.')
+    if probs is None: return None
     ims = list_images(folder); _unsupported(folder, probs)
     if len(ims) < min_photos:
         probs.add(folder, f'has {len(ims)} photo(s); at least {min_photos} of the object are needed.', 'Add photos (JPEG or PNG).')

@@ -121,105 +121,141 @@ class _Pipe:
             else: self.base = load_pipeline(resolve_model(self.cfg.base), dev, dt)
         return self.base
 
-# %% ../nbs/47_pipeline.ipynb #7220b7cc
+# %% ../nbs/47_pipeline.ipynb #2c660f70
+def _stage_cutpaste(cfg:PipelineConfig, ds:Dataset, instance:str) -> dict:
+    "Positives by cut/paste compositing (no generator to train)."
+    before = _n_generated(cfg.out/'synthetic', instance, 'cutpaste')
+    cp = dataclasses.replace(cfg.cutpaste, n_per_instance=cfg.n_positives)
+    root = cutpaste_positives(ds, instance, cfg.out/'synthetic', cp)
+    return {'did': before < cfg.n_positives, 'output': str(root/instance)}
+
+def _stage_generator(db:DreamBoothConfig) -> dict:
+    "Train (or reuse) the instance's DreamBooth generator."
+    from prpg.generate.dreambooth import train_dreambooth, _run_dir
+    done = (_run_dir(db)/'done.json').is_file()
+    return {'did': not done, 'output': str(train_dreambooth(db))}
+
+# %% ../nbs/47_pipeline.ipynb #1c5b1848
+def _stage_positives(cfg:PipelineConfig, instance:str, cat:str, dbrun:Path, gdir:Path, pipes:_Pipe) -> dict:
+    "Sample positives from the trained generator (a bigger pool when they will be filtered)."
+    from prpg.generate.dreambooth import load_generator
+    from prpg.generate.synthetic import generate_positives
+    n = cfg.filter_cfg.max_attempts if cfg.filter else cfg.n_positives     # filtering draws from a bigger pool
+    n = min(n, cfg.n_positives * 4) if cfg.filter else n
+    if _n_generated(gdir, instance, 'generate') >= n: return {'did': False, 'output': str(gdir/'positives'/instance)}
+    pipe = load_generator(dbrun, pipe=_fresh(pipes.get('positives')))
+    g = dataclasses.replace(cfg.generate, n=n, class_noun=cfg.generate.class_noun or cat)
+    root = generate_positives(pipe, gdir, instance, cat, g, model=str(cfg.base), adapter=str(dbrun))
+    return {'did': True, 'output': str(root/instance)}
+
+# %% ../nbs/47_pipeline.ipynb #eb4eab22
+def _stage_filter(cfg:PipelineConfig, ds:Dataset, instance:str, syn:Path, fdir:Path) -> dict:
+    "Keep the generated positives a backbone finds most like the real photos."
+    from prpg.generate.filter import BackboneScorer, filter_candidates, folder_candidates
+    from prpg.models import load_backbone
+    dev = stage_device('filter', cfg.device)
+    st_file = fdir/'positives'/f'{instance}.filter.json'
+    if st_file.is_file() and read_json(st_file)['accepted'] >= cfg.n_positives:
+        return {'did': False, 'output': str(fdir/'positives'/instance)}
+    its = ds.select(instance, 'train')
+    if any(it.mask is None for it in its):
+        raise PRPGError(f'{ds.root}: filtering needs masks of {instance}\'s train photos.')
+    bb = load_backbone(resolve_model(cfg.filter_backbone), resolve_model(cfg.filter_weights)).to(dev)
+    scorer = BackboneScorer(bb, [it.path for it in its], [it.mask for it in its])
+    st = filter_candidates(folder_candidates(syn/instance), scorer, fdir, instance,
+                           dataclasses.replace(cfg.filter_cfg, n=cfg.n_positives))
+    return {'did': True, 'output': str(fdir/'positives'/instance), 'accepted': st['accepted'], 'attempts': st['attempts']}
+
+# %% ../nbs/47_pipeline.ipynb #cd1e47b7
+def _stage_negatives(cfg:PipelineConfig, cat:str, pipes:_Pipe) -> dict:
+    "Generate same-category negatives once per category and settings (a note says which root holds them)."
+    from prpg.generate.synthetic import generate_negatives
+    note = cfg.out/'negatives'/f'{safe_name(cat, "category")}.json'     # which root holds this category's negatives
+    want = {'base': str(cfg.base), 'generate': to_dict(cfg.generate), 'n': cfg.n_negatives}
+    if note.is_file():
+        old = read_json(note)
+        if old.get('settings') == want and len(list_images(Path(old['root'])/cat)) >= cfg.n_negatives:
+            return {'did': False, 'output': old['root']}
+    ps = generate_negatives(_fresh(pipes.get('negatives')), resolve_model(cfg.base), cat, cfg.n_negatives, cfg.generate,
+                            root=cfg.out/'negatives')
+    write_json(note, {'settings': want, 'root': str(ps[0].parent.parent)})
+    return {'did': True, 'output': str(ps[0].parent.parent)}           # one root: a folder per category
+
+# %% ../nbs/47_pipeline.ipynb #bd165fb8
+def _stage_triplets(cfg:PipelineConfig, ds:Dataset, instance:str, syn:Path|None, neg) -> dict:
+    "Sample the instance's triplets from its photos, positives and negatives."
+    out = cfg.out/'triplets'/f'{instance}.csv'
+    mt = out.stat().st_mtime_ns if out.is_file() else None
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        p = make_triplets(ds, instance, out, cfg.triplets, synthetic_root=syn, negatives_root=neg)
+    return {'did': mt != p.stat().st_mtime_ns, 'output': str(p)}
+
+# %% ../nbs/47_pipeline.ipynb #5f52cc8b
+def _stage_train(cfg:PipelineConfig, instance:str, tr:Path) -> dict:
+    "LoRA-finetune the backbone on the triplets (a finished run with the same inputs is reused)."
+    from prpg.core import run_id
+    from prpg.train import run_inputs
+    from prpg.triplets import read_triplets
+    tc = make_train_config({**cfg.train, 'triplets': str(tr), 'name': instance, 'out_root': str(cfg.out/'train'),
+                            'device': str(stage_device('train', cfg.device)), 'progress': False,
+                            **({'weights': resolve_model(cfg.train['weights'])} if cfg.train.get('weights') else {}),
+                            **({'precision': cfg.precision} if 'precision' not in cfg.train else {})}, 'train')
+    done = (Path(tc.out_root)/run_id(tc.name, run_inputs(tc, read_triplets(tr)))/'done.json').is_file()
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        return {'did': not done, 'output': str(train(tc))}
+
+def _stage_evaluate(cfg:PipelineConfig, run:Path) -> dict:
+    "Evaluate the personalized backbone against the pretrained one (cached results are reused)."
+    from prpg.report import evaluate_run
+    old = run/'eval'/'results.json'
+    mt = old.stat().st_mtime_ns if old.is_file() else None
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        res = evaluate_run(run, opts=cfg.evaluate, dense=cfg.dense if cfg.dense_tasks else False, figures=False, reuse=True,
+                           device=str(stage_device('evaluate', cfg.device)))
+    return {'did': mt != old.stat().st_mtime_ns, 'output': str(old), 'result': res}
+
+# %% ../nbs/47_pipeline.ipynb #1f854468
+def _positives(cfg:PipelineConfig, ds:Dataset, instance:str, pipes:_Pipe, stage) -> Path|None:
+    "Run the positive stages of the chosen generator; returns the synthetic root triplets read (None: no positives)."
+    if cfg.generator == 'cutpaste':
+        return Path(stage('positives', lambda: _stage_cutpaste(cfg, ds, instance))['output']).parent
+    if not cfg.generator.startswith('dreambooth'): return None
+    db = _dreambooth_cfg(cfg, ds, instance)
+    dbrun = Path(stage('generator', lambda: _stage_generator(db))['output'])
+    gdir = cfg.out/'generated'/dbrun.name
+    cat = ds.category[instance]
+    syn = Path(stage('positives', lambda: _stage_positives(cfg, instance, cat, dbrun, gdir, pipes))['output']).parent
+    if not cfg.filter: return syn
+    fdir = cfg.out/'filtered'/dbrun.name
+    return Path(stage('filter', lambda: _stage_filter(cfg, ds, instance, syn, fdir))['output']).parent
+
+def _negatives(cfg:PipelineConfig, ds:Dataset, instance:str, pipes:_Pipe, stage):
+    "The negatives root(s) triplets draw from: the dataset's, generated ones, or both."
+    neg = ds.negatives_root
+    if cfg.negatives in ('dataset', 'both') and neg is None:
+        raise PRPGError(f'{ds.root}: negatives: {cfg.negatives} needs the dataset\'s own negatives (negatives/<category>/), '
+                        'and it has none; use negatives: generated.')
+    if cfg.negatives not in ('generated', 'both'): return neg
+    gen = Path(stage('negatives', lambda: _stage_negatives(cfg, ds.category[instance], pipes))['output'])
+    return [ds.negatives_root, gen] if cfg.negatives == 'both' else gen
+
+# %% ../nbs/47_pipeline.ipynb #9fbbbacb
 def run_instance(cfg:PipelineConfig, ds:Dataset, instance:str, pipes:_Pipe, say=print) -> dict:
     "Every stage for one instance; returns {stage: {seconds, did, output...}} and the run folder."
-    rec, cat = {}, ds.category[instance]
+    rec = {}
     def stage(name, fn):
         t = time.time(); r = fn(); r['seconds'] = round(time.time() - t, 2); rec[name] = r
         say(f'  {instance} · {name:10s} {"done" if r["did"] else "skipped (complete)"}  {r["seconds"]:7.1f}s  {r.get("output", "")}')
         return r
-    syn = None
-    if cfg.generator == 'cutpaste':
-        def cp():
-            before = _n_generated(cfg.out/'synthetic', instance, 'cutpaste')
-            root = cutpaste_positives(ds, instance, cfg.out/'synthetic', dataclasses.replace(cfg.cutpaste, n_per_instance=cfg.n_positives))
-            return {'did': before < cfg.n_positives, 'output': str(root/instance)}
-        syn = Path(stage('positives', cp)['output']).parent
-    elif cfg.generator.startswith('dreambooth'):
-        from prpg.generate.dreambooth import train_dreambooth, load_generator
-        from prpg.generate.synthetic import generate_positives
-        db = _dreambooth_cfg(cfg, ds, instance)
-        def gen():
-            from prpg.generate.dreambooth import _run_dir
-            done = (_run_dir(db)/'done.json').is_file()
-            return {'did': not done, 'output': str(train_dreambooth(db))}
-        dbrun = Path(stage('generator', gen)['output'])
-        gdir = cfg.out/'generated'/dbrun.name
-        def pos():
-            n = cfg.filter_cfg.max_attempts if cfg.filter else cfg.n_positives     # filtering draws from a bigger pool
-            n = min(n, cfg.n_positives * 4) if cfg.filter else n
-            if _n_generated(gdir, instance, 'generate') >= n: return {'did': False, 'output': str(gdir/'positives'/instance)}
-            pipe = load_generator(dbrun, pipe=_fresh(pipes.get('positives')))
-            g = dataclasses.replace(cfg.generate, n=n, class_noun=cfg.generate.class_noun or cat)
-            root = generate_positives(pipe, gdir, instance, cat, g, model=str(cfg.base), adapter=str(dbrun))
-            return {'did': True, 'output': str(root/instance)}
-        syn = Path(stage('positives', pos)['output']).parent
-        if cfg.filter:
-            fdir = cfg.out/'filtered'/dbrun.name
-            def flt():
-                from prpg.generate.filter import BackboneScorer, filter_candidates, folder_candidates
-                from prpg.models import load_backbone
-                dev = stage_device('filter', cfg.device)
-                st_file = fdir/'positives'/f'{instance}.filter.json'
-                if st_file.is_file() and read_json(st_file)['accepted'] >= cfg.n_positives:
-                    return {'did': False, 'output': str(fdir/'positives'/instance)}
-                its = ds.select(instance, 'train')
-                if any(it.mask is None for it in its): raise PRPGError(f'{ds.root}: filtering needs masks of {instance}\'s train photos.')
-                bb = load_backbone(resolve_model(cfg.filter_backbone), resolve_model(cfg.filter_weights)).to(dev)
-                st = filter_candidates(folder_candidates(syn/instance), BackboneScorer(bb, [it.path for it in its], [it.mask for it in its]),
-                                       fdir, instance, dataclasses.replace(cfg.filter_cfg, n=cfg.n_positives))
-                return {'did': True, 'output': str(fdir/'positives'/instance), 'accepted': st['accepted'], 'attempts': st['attempts']}
-            syn = Path(stage('filter', flt)['output']).parent
-    neg = ds.negatives_root
-    if cfg.negatives in ('dataset', 'both') and neg is None:
-        raise PRPGError(f'{ds.root}: negatives: {cfg.negatives} needs the dataset\'s own negatives (negatives/<category>/), and it has '
-                        'none; use negatives: generated.')
-    if cfg.negatives in ('generated', 'both'):
-        def negs():
-            from prpg.generate.synthetic import generate_negatives
-            note = cfg.out/'negatives'/f'{safe_name(cat, "category")}.json'     # which root holds this category's negatives
-            want = {'base': str(cfg.base), 'generate': to_dict(cfg.generate), 'n': cfg.n_negatives}
-            if note.is_file():
-                old = read_json(note)
-                if old.get('settings') == want and len(list_images(Path(old['root'])/cat)) >= cfg.n_negatives:
-                    return {'did': False, 'output': old['root']}
-            ps = generate_negatives(_fresh(pipes.get('negatives')), resolve_model(cfg.base), cat, cfg.n_negatives, cfg.generate,
-                                    root=cfg.out/'negatives')
-            write_json(note, {'settings': want, 'root': str(ps[0].parent.parent)})
-            return {'did': True, 'output': str(ps[0].parent.parent)}           # one root: a folder per category
-        gen = Path(stage('negatives', negs)['output'])
-        neg = [ds.negatives_root, gen] if cfg.negatives == 'both' else gen
-    def trip():
-        out = cfg.out/'triplets'/f'{instance}.csv'
-        mt = out.stat().st_mtime_ns if out.is_file() else None
-        with warnings.catch_warnings():
-            warnings.simplefilter('ignore')
-            p = make_triplets(ds, instance, out, cfg.triplets, synthetic_root=syn, negatives_root=neg)
-        return {'did': mt != p.stat().st_mtime_ns, 'output': str(p)}
-    tr = Path(stage('triplets', trip)['output'])
-    def trn():
-        tc = make_train_config({**cfg.train, 'triplets': str(tr), 'name': instance, 'out_root': str(cfg.out/'train'),
-                                'device': str(stage_device('train', cfg.device)), 'progress': False,
-                                **({'weights': resolve_model(cfg.train['weights'])} if cfg.train.get('weights') else {}),
-                                **({'precision': cfg.precision} if 'precision' not in cfg.train else {})}, 'train')
-        from prpg.core import run_id
-        from prpg.train import run_inputs
-        from prpg.triplets import read_triplets
-        done = (Path(tc.out_root)/run_id(tc.name, run_inputs(tc, read_triplets(tr)))/'done.json').is_file()
-        with warnings.catch_warnings():
-            warnings.simplefilter('ignore')
-            return {'did': not done, 'output': str(train(tc))}
-    run = Path(stage('train', trn)['output'])
-    def ev():
-        from prpg.report import evaluate_run
-        old = run/'eval'/'results.json'; mt = old.stat().st_mtime_ns if old.is_file() else None
-        with warnings.catch_warnings():
-            warnings.simplefilter('ignore')
-            res = evaluate_run(run, opts=cfg.evaluate, dense=cfg.dense if cfg.dense_tasks else False, figures=False, reuse=True,
-                               device=str(stage_device('evaluate', cfg.device)))
-        return {'did': mt != old.stat().st_mtime_ns, 'output': str(old), 'result': res}
-    r = stage('evaluate', ev); res = r.pop('result')
+    syn = _positives(cfg, ds, instance, pipes, stage)
+    neg = _negatives(cfg, ds, instance, pipes, stage)
+    tr = Path(stage('triplets', lambda: _stage_triplets(cfg, ds, instance, syn, neg))['output'])
+    run = Path(stage('train', lambda: _stage_train(cfg, instance, tr))['output'])
+    r = stage('evaluate', lambda: _stage_evaluate(cfg, run))
+    res = r.pop('result')
     return {'stages': rec, 'run': str(run), 'results': res}
 
 # %% ../nbs/47_pipeline.ipynb #9f70f833

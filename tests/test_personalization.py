@@ -13,7 +13,8 @@ from sklearn.metrics import average_precision_score
 from prpg.data import load_dataset
 from prpg.demo_data import DemoConfig, build_demo
 from prpg.models import embed_images, load_backbone
-from prpg.train import make_train_config, train, load_personalized, demo_generic_path
+from prpg.train import make_train_config, train, load_personalized
+from prpg.generic import demo_generic_path
 from prpg.triplets import TripletConfig, make_triplets
 from prpg.stats import paired_delta
 
