@@ -94,42 +94,50 @@ def dense_test_items(ds:Dataset) -> tuple[list[Item], str|None]:
         return [], f'dense tasks skipped: no ground-truth masks for {sp}/ images (expected {ds.root}/{sp}_masks/<instance>/<stem>.png)'
     return items, None
 
-# %% ../nbs/32_dense.ipynb #7cb730b2
-def evaluate_dense(bb:Backbone, # pretrained or personalized backbone
-                   ds:Dataset, # dataset with train masks and dense test masks
-                   instance:str, # the target instance
-                   cache:DenseCache|None=None,
-                   opts:DenseOptions|None=None,
-                   persam:PerSAM|None=None, # a loaded PerSAM (shared across runs); built from opts.sam when opts.persam
-                   progress:bool=False,
-                  ) -> dict:
-    "Detection and segmentation COCO metrics of one instance (threshold mode, optionally PerSAM), overall and per split."
-    opts = opts or DenseOptions(); cache = cache or DenseCache()
-    if instance not in ds.category: raise DataError(f'{ds.root}: no instance {instance!r} in this dataset.')
-    items, why = dense_test_items(ds)
-    if why: return {'skipped': why}
-    targets = [it for it in items if it.instance == instance]
-    if not targets: return {'skipped': f'dense tasks skipped: instance {instance!r} has no {items[0].split}/ images'}
-    if any(it.mask is None for it in targets):
-        return {'skipped': f'dense tasks skipped: some {items[0].split}/ images of {instance!r} have no mask'}
-    refs_it = ds.select(instance, 'train')
+# %% ../nbs/32_dense.ipynb #20a2fdbe
+def _mask(it:Item, size:tuple, masks:dict|None) -> np.ndarray:
+    "An item's mask at `size`, read once per evaluation when a shared `masks` dict is given."
+    key = (str(it.mask), tuple(size))
+    if masks is None: return load_mask(it.mask, size=size, image_path=it.path)
+    if key not in masks: masks[key] = load_mask(it.mask, size=size, image_path=it.path)
+    return masks[key]
+
+def _target(bb:Backbone, refs_it:list, cache:DenseCache, opts:DenseOptions, masks:dict|None) -> tuple:
+    "(reference records, their masks, the target feature) of an instance's train photos."
     kw = dict(grid=opts.grid, batch_size=opts.batch_size, precision=opts.precision, use_cache=opts.use_cache)
     refs = cache.features(bb, [it.path for it in refs_it], **kw)
-    ref_masks = [load_mask(it.mask, size=r['size'], image_path=it.path) for it, r in zip(refs_it, refs)]
-    pool = target_pooling(bb)
-    target = target_feature(refs, ref_masks, opts.target, pool)
-    ref_boxes = torch.stack([box_feature(r, mask_box(m)) for r, m in zip(refs, ref_masks) if mask_box(m)])
-    feats = cache.features(bb, [it.path for it in items], progress=progress, **kw)
-    modes = ['threshold'] + (['persam'] if opts.persam else [])
-    if opts.persam and persam is None: persam = PerSAM(opts.sam)
-    if persam is not None and opts.persam_train_iters:
-        r0 = refs[0]; sm0 = similarity_map(r0['feats'], target, r0['valid'], r0['size'], r0['side'])
-        persam.fit(load_image(refs_it[0].path), sm0, ref_masks[0], opts.persam_train_iters)
+    ref_masks = [_mask(it, r['size'], masks) for it, r in zip(refs_it, refs)]
+    return refs, ref_masks, target_feature(refs, ref_masks, opts.target, target_pooling(bb))
+
+# %% ../nbs/32_dense.ipynb #25a95a1b
+def _dense_targets(ds:Dataset, instance:str) -> tuple:
+    "(test items, the instance's train items), or (None, why the dense tasks are skipped)."
+    items, why = dense_test_items(ds)
+    if why: return None, why
+    targets = [it for it in items if it.instance == instance]
+    if not targets: return None, f'dense tasks skipped: instance {instance!r} has no {items[0].split}/ images'
+    if any(it.mask is None for it in targets):
+        return None, f'dense tasks skipped: some {items[0].split}/ images of {instance!r} have no mask'
+    return items, ds.select(instance, 'train')
+
+def _coco_per_split(items:list, images:list, gts:list, preds:list, kind:str) -> dict:
+    "COCO metrics overall and per shift split (a split's images: its own targets plus every non-target image of it)."
+    d = coco_metrics(images, gts, preds, kind)
+    d['per_split'] = {}
+    for sh in [s for s in SHIFTS if any(it.shift == s for it in items)]:
+        ids = {i + 1 for i, it in enumerate(items) if it.shift == sh}
+        d['per_split'][sh] = coco_metrics([x for x in images if x[0] in ids], [g for g in gts if g['image_id'] in ids],
+                                          [p for p in preds if p['image_id'] in ids], kind)
+    return d
+
+# %% ../nbs/32_dense.ipynb #51274b99
+def _predict(items:list, feats:list, instance:str, target, ref_boxes, modes:list, opts:DenseOptions, persam, masks:dict|None):
+    "Ground truth and one prediction per image and mode: (images, gts, {mode: preds})."
     images, gts, preds = [], [], {m: [] for m in modes}
     for i, (it, r) in enumerate(zip(items, feats)):
         W, H = r['size']; images.append((i + 1, W, H))
         if it.instance == instance:
-            m = load_mask(it.mask, size=(W, H), image_path=it.path); b = mask_box(m)
+            m = _mask(it, (W, H), masks); b = mask_box(m)
             if b: gts.append({'image_id': i + 1, 'box': b, 'mask': m, 'shift': it.shift})
         sm = similarity_map(r['feats'], target, r['valid'], r['size'], r['side'])
         for mode in modes:
@@ -137,30 +145,47 @@ def evaluate_dense(bb:Backbone, # pretrained or personalized backbone
             if box is None: continue
             preds[mode].append({'image_id': i + 1, 'box': box, 'mask': seg, 'score': confidence(r, box, ref_boxes),
                                 'path': str(it.path), 'instance': it.instance, 'shift': it.shift})
+    return images, gts, preds
+
+# %% ../nbs/32_dense.ipynb #21e24bab
+def evaluate_dense(bb:Backbone, # pretrained or personalized backbone
+                   ds:Dataset, # dataset with train masks and dense test masks
+                   instance:str, # the target instance
+                   cache:DenseCache|None=None,
+                   opts:DenseOptions|None=None,
+                   persam:PerSAM|None=None, # a loaded PerSAM (shared across runs); built from opts.sam when opts.persam
+                   progress:bool=False,
+                   masks:dict|None=None, # shared across the models of one evaluation: each mask is read from disk once
+                  ) -> dict:
+    "Detection and segmentation COCO metrics of one instance (threshold mode, optionally PerSAM), overall and per split."
+    opts = opts or DenseOptions(); cache = cache or DenseCache()
+    if instance not in ds.category: raise DataError(f'{ds.root}: no instance {instance!r} in this dataset.')
+    items, refs_it = _dense_targets(ds, instance)
+    if items is None: return {'skipped': refs_it}
+    refs, ref_masks, target = _target(bb, refs_it, cache, opts, masks)
+    ref_boxes = torch.stack([box_feature(r, b) for r, m in zip(refs, ref_masks) if (b := mask_box(m))])
+    kw = dict(grid=opts.grid, batch_size=opts.batch_size, precision=opts.precision, use_cache=opts.use_cache)
+    feats = cache.features(bb, [it.path for it in items], progress=progress, **kw)
+    modes = ['threshold'] + (['persam'] if opts.persam else [])
+    if opts.persam and persam is None: persam = PerSAM(opts.sam)
+    if persam is not None and opts.persam_train_iters:
+        r0 = refs[0]; sm0 = similarity_map(r0['feats'], target, r0['valid'], r0['size'], r0['side'])
+        persam.fit(load_image(refs_it[0].path), sm0, ref_masks[0], opts.persam_train_iters)
+    images, gts, preds = _predict(items, feats, instance, target, ref_boxes, modes, opts, persam, masks)
     res = {'n_images': len(items), 'n_targets': len(gts), 'split': items[0].split, 'target': opts.target, 'grid': opts.grid}
-    shifts = [s for s in SHIFTS if any(it.shift == s for it in items)]
     for mode in modes:
-        for task, kind in zip(DENSE_TASKS, ('bbox', 'segm')):
-            d = coco_metrics(images, gts, preds[mode], kind)
-            d['per_split'] = {}
-            for sh in shifts:            # a split's images: its own targets plus every non-target image of that split
-                ids = {i + 1 for i, it in enumerate(items) if it.shift == sh}
-                d['per_split'][sh] = coco_metrics([x for x in images if x[0] in ids], [g for g in gts if g['image_id'] in ids],
-                                                  [p for p in preds[mode] if p['image_id'] in ids], kind)
-            res[f'{mode}_{task}'] = d
+        for task, kind in zip(DENSE_TASKS, ('bbox', 'segm')): res[f'{mode}_{task}'] = _coco_per_split(items, images, gts, preds[mode], kind)
         res[f'{mode}_preds'] = [{'path': p['path'], 'instance': p['instance'], 'shift': p['shift'], 'score': p['score'],
                                  'box': list(p['box'])} for p in preds[mode]]
     return res
 
-# %% ../nbs/32_dense.ipynb #b66e3b7e
+# %% ../nbs/32_dense.ipynb #5066fdba
 def target_similarity_maps(bb:Backbone, ds:Dataset, instance:str, paths:list, cache:DenseCache|None=None,
-                           opts:DenseOptions|None=None) -> list[np.ndarray]|None:
+                           opts:DenseOptions|None=None, masks:dict|None=None) -> list[np.ndarray]|None:
     "Similarity maps (H, W) of `paths` to the instance's target feature, or None when the dataset lacks train masks."
     opts = opts or DenseOptions(); cache = cache or DenseCache()
     refs_it = ds.select(instance, 'train')
     if not refs_it or any(it.mask is None for it in refs_it): return None
+    _, _, t = _target(bb, refs_it, cache, opts, masks)
     kw = dict(grid=opts.grid, batch_size=opts.batch_size, precision=opts.precision, use_cache=opts.use_cache)
-    refs = cache.features(bb, [it.path for it in refs_it], **kw)
-    masks = [load_mask(it.mask, size=r['size'], image_path=it.path) for it, r in zip(refs_it, refs)]
-    t = target_feature(refs, masks, opts.target, target_pooling(bb))
     return [similarity_map(r['feats'], t, r['valid'], r['size'], r['side']) for r in cache.features(bb, paths, **kw)]

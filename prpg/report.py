@@ -99,29 +99,29 @@ def _reused(out:Path, inputs:dict) -> dict|None:
     except DataError: return None
     return old if isinstance(old, dict) and old.get('inputs') == inputs else None
 
-# %% ../nbs/33_report.ipynb #13712561
-def _add_dense(res:dict, models:dict, ds, instance:str, dcache, dopts, persam, progress:bool):
+# %% ../nbs/33_report.ipynb #948b53c3
+def _add_dense(res:dict, models:dict, ds, instance:str, dcache, dopts, persam, progress:bool, masks:dict):
     "Run the dense tasks for every model and merge their metrics (overall and per split) into `res`."
     for k, bb in models.items():
-        d = evaluate_dense(bb, ds, instance, dcache, dopts, persam, progress)
+        d = evaluate_dense(bb, ds, instance, dcache, dopts, persam, progress, masks)
         if 'skipped' in d: res['dense_skipped'] = d['skipped']; break
         flat, per = _flatten_dense(d)
         r = res['models'][k]; r.update(flat); r['dense'] = d
         for sh, v in per.items(): r['per_split'].setdefault(sh, {}).update(v)
 
-def _write_figures(res:dict, out:Path, models:dict, ds, instance:str, dcache, dopts, with_maps:bool):
+def _write_figures(res:dict, out:Path, models:dict, ds, instance:str, dcache, dopts, with_maps:bool, masks:dict):
     "splits.png, pr.png and gallery.png (with similarity maps when the dense tasks ran)."
     import matplotlib.pyplot as plt
     maps = {}
     if with_maps:      # similarity maps of the gallery's images
         paths = gallery_paths(res)
         for k, bb in models.items():
-            got = target_similarity_maps(bb, ds, instance, paths, dcache, dopts)
+            got = target_similarity_maps(bb, ds, instance, paths, dcache, dopts, masks)
             if got: maps[k] = dict(zip(map(str, paths), got))
     for name, fn in (('splits', plot_splits), ('pr', plot_pr), ('gallery', lambda r: plot_gallery(r, maps=maps))):
         fig = fn(res); fig.savefig(out/f'{name}.png', dpi=80); plt.close(fig)
 
-# %% ../nbs/33_report.ipynb #367a3211
+# %% ../nbs/33_report.ipynb #8fbdff78
 def evaluate_run(run:str|Path, # a finished training run
                  data_root:str|Path|None=None, # dataset folder (default: from the run's data.json)
                  instance:str|None=None, # target instance (default: from data.json)
@@ -156,14 +156,16 @@ def evaluate_run(run:str|Path, # a finished training run
         r['classification_ap_lookalikes'] = lookalike_ap(res, ds, k)
         for sh, v in r['per_split'].items(): v['classification_ap_lookalikes'] = lookalike_ap(res, ds, k, sh)
     dcache = (dense_cache or DenseCache()) if dopts is not None else None
+    masks = {}                                         # every mask is read from disk once for both models
     if dopts is not None:
         if dopts.persam and persam is None: persam = PerSAM(dopts.sam, device=device)
-        _add_dense(res, models, ds, instance, dcache, dopts, persam, progress)
+        _add_dense(res, models, ds, instance, dcache, dopts, persam, progress, masks)
     res['inputs'] = inputs
     out.mkdir(exist_ok=True)
     write_json(out/'results.json', res)
     atomic_write(out/'results.csv', results_csv([res]))
-    if figures: _write_figures(res, out, models, ds, instance, dcache, dopts, dense is not False and 'dense_skipped' not in res)
+    if figures:
+        _write_figures(res, out, models, ds, instance, dcache, dopts, dense is not False and 'dense_skipped' not in res, masks)
     return res
 
 # %% ../nbs/33_report.ipynb #ed76f6b7

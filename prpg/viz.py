@@ -124,10 +124,10 @@ def plot_heatmaps(data:dict, threshold:float|None=None, alpha:float=0.55):
     fig.suptitle(f"{data['instance']} — threshold {'Otsu' if threshold is None else f'{threshold:.2f}'}", fontsize=9)
     fig.tight_layout(); return fig
 
-# %% ../nbs/40_viz.ipynb #953ad819
+# %% ../nbs/40_viz.ipynb #4405f77f
 def synthetic_records(out:str|Path, instance:str) -> list[dict]:
     "Records of an instance's synthetic images (`accepted` True/False), each with its `path`."
-    from prpg.generate.cutpaste import metadata_path, positives_dir, read_metadata
+    from prpg.generate.layout import metadata_path, positives_dir, read_metadata
     from prpg.generate.filter import rejected_dir
     out = Path(out); recs = []
     for r in read_metadata(metadata_path(out, instance)):

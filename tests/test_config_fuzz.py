@@ -60,7 +60,7 @@ FIELDS = [(c, f) for c in CONFIGS for f in dataclasses.fields(c) if f.init]
 def test_configs_are_discovered():
     names = {c.__name__ for c in CONFIGS}
     assert {'TrainConfig', 'LoraSettings', 'TripletConfig', 'CutPasteConfig', 'DemoConfig', 'DreamBoothConfig',
-            'GlobalOptions', 'DenseOptions', 'SweepConfig', 'GenerateJob'} <= names, names
+            'GlobalOptions', 'DenseOptions', 'SweepConfig', 'CutPasteJob', 'FilterJob'} <= names, names
     assert len(FIELDS) > 150
 
 def _refused(cls, key, value):
