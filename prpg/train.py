@@ -184,14 +184,17 @@ def plot_curves(metrics_csv:str|Path, smooth:int=10):
     fig.tight_layout()
     return fig
 
-# %% ../nbs/12_train.ipynb #8f37233b
+# %% ../nbs/12_train.ipynb #3f18b833
 def _accelerator(cfg:TrainConfig):
     from accelerate import Accelerator
     from accelerate.state import AcceleratorState
     dev = default_device() if cfg.device == 'auto' else torch.device(cfg.device)
     dt = autocast_dtype(dev, cfg.precision)
     mp = {torch.bfloat16: 'bf16', torch.float16: 'fp16', None: 'no'}[dt]
-    if int(os.environ.get('WORLD_SIZE', '1')) == 1: AcceleratorState._reset_state(True)   # a fresh state per run in one process
+    # Accelerate keeps one process-wide state and refuses a second Accelerator with another precision or device; it has
+    # no public reset, and its maintainers point library code at this one (accelerate #1055, skorch #873). Single
+    # process only: under `accelerate launch` the launcher's state is kept.
+    if int(os.environ.get('WORLD_SIZE', '1')) == 1: AcceleratorState._reset_state(True)
     return Accelerator(cpu=dev.type == 'cpu', mixed_precision=mp, gradient_accumulation_steps=cfg.grad_accum)
 
 def _save_ckpt(path:Path, bb, opt, step:int, epoch:int, rows:int):
