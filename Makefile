@@ -14,7 +14,7 @@ CONSTRAINTS := $(if $(LOCK),-c $(LOCK))
 export HF_HUB_OFFLINE := 1
 export PYTHONUNBUFFERED := 1
 
-.PHONY: venv demo test sync pytest bench clean-runs browser lint lock
+.PHONY: venv demo test sync pytest bench clean-runs browser lint lock lessons
 
 $(STAMP): settings.ini setup.py $(LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check prpg --select F --exclude prpg/_modidx.py
 
 test: sync lint browser pytest
+
+# The lessons' outputs: a show_doc cell after each exported cell's public functions, and the documentation and
+# pictures a run of every notebook draws (printed text and timings are dropped); then the notebooks are cleaned.
+lessons: $(STAMP)
+	$(BIN)/python tools/lessons.py && $(BIN)/nbdev_clean
 
 bench: $(STAMP)
 	for f in bench/[a-z]*.py; do $(BIN)/python $$f || exit 1; done

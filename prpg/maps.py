@@ -75,7 +75,7 @@ def otsu_threshold(x:np.ndarray, bins:int=256) -> float:
     between = w0 * w1 * (m0 - m1) ** 2
     return float(edges[1:][np.argmax(between[:-1])])
 
-# %% ../nbs/14_maps.ipynb #83a58430
+# %% ../nbs/14_maps.ipynb #11adf0f1
 def predict_mask(sim:np.ndarray, # (H, W) similarity map
                  min_size:int=100, # remove predicted objects smaller than this (pixels)
                 ) -> tuple[np.ndarray, tuple|None]:
@@ -91,7 +91,7 @@ def predict_mask(sim:np.ndarray, # (H, W) similarity map
     disk = ndi.generate_binary_structure(2, 1)
     m = ndi.binary_closing(m, disk); m = ndi.binary_erosion(ndi.binary_dilation(m, disk), disk)
     if not m.any(): return m, None
-    ys, xs = np.nonzero(m); box = (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
+    box = mask_box(m)
     lab, n = ndi.label(m); sizes = ndi.sum(m, lab, range(1, n + 1))
     seg = ndi.binary_fill_holes(lab == 1 + int(np.argmax(sizes)))
     return seg, box

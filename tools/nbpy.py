@@ -6,6 +6,8 @@ papermill tags as `#%% tags=parameters`. Markdown is written verbatim.
     python tools/nbpy.py to-nb src.py nbs/NN_name.ipynb   # text -> notebook (keeps ids of unchanged cells)
     python tools/nbpy.py to-py nbs/NN_name.ipynb out.py   # notebook -> text
 
+Unchanged cells keep their ids and outputs; a changed cell loses its outputs until `make lessons` runs again.
+
 Why not jupytext: its percent format writes markdown cells as `#` comments, while this one keeps markdown verbatim
 and the ids of unchanged cells (nbdev writes cell ids into every exported module's `# %%` headers, so a round trip
 must not renew them). It is a developer tool of 60 lines, never imported by prpg, so it saves a dev dependency;
@@ -35,14 +37,15 @@ def to_nb(src, dst):
     cells = parse(Path(src).read_text())
     old = {}
     if Path(dst).exists():
-        for c in nbformat.read(dst, as_version=4).cells: old.setdefault(c.source, c.get('id'))
+        for c in nbformat.read(dst, as_version=4).cells: old.setdefault(c.source, (c.get('id'), c.get('outputs', [])))
     nb = nbformat.v4.new_notebook()
     nb.metadata = {'kernelspec': {'display_name': 'python3', 'language': 'python', 'name': 'python3'}}
     used = set()
     for c in cells:
         s = '\n'.join(c['lines'])
         cell = nbformat.v4.new_markdown_cell(s) if c['kind'] == 'markdown' else nbformat.v4.new_code_cell(s)
-        cid = old.get(s)
+        cid, outs = old.get(s, (None, []))
+        if c['kind'] == 'code' and outs: cell['outputs'] = outs            # an unchanged cell keeps its outputs (`make lessons`)
         if not cid or cid in used: cid = hashlib.sha1(f'{dst}:{len(used)}:{s}'.encode()).hexdigest()[:8]
         used.add(cid); cell['id'] = cid
         if c['tags']: cell.metadata['tags'] = c['tags']
