@@ -45,7 +45,19 @@ class TripletsJob:
     overwrite: bool = False
     triplets: TripletConfig = field(default_factory=TripletConfig)
 
-# %% ../nbs/51_cli.ipynb #fde03b3e
+# %% ../nbs/51_cli.ipynb #728069f9
+@dataclass
+class _OneInstance:
+    "What the jobs about one instance of a dataset read."
+    data_root: Path|None = None
+    instance: str|None = None
+
+@dataclass
+class _Sampling:
+    "What the jobs that sample a diffusion model read."
+    category: str|None = None
+    generate: GenerateConfig = field(default_factory=GenerateConfig)
+
 @dataclass
 class CutPasteJob:
     "`prpg generate cutpaste`: composite positives for a dataset's instances (no diffusion model)."
@@ -54,30 +66,25 @@ class CutPasteJob:
     out: Path = Path('runs/synthetic')
     cutpaste: CutPasteConfig = field(default_factory=CutPasteConfig)
 
+# %% ../nbs/51_cli.ipynb #71ce6b5d
 @dataclass
-class DreamBoothJob:
+class DreamBoothJob(_OneInstance):
     "`prpg generate dreambooth`: train one instance's generator (photos from the dataset, or `dreambooth.images`)."
-    data_root: Path|None = None
-    instance: str|None = None
     dreambooth: DreamBoothConfig = field(default_factory=DreamBoothConfig)
 
 @dataclass
-class PositivesJob:
+class PositivesJob(_Sampling):
     "`prpg generate positives`: sample positives from a trained DreamBooth run."
     run: Path|None = None
     instance: str|None = None
-    category: str|None = None
     out: Path = Path('runs/synthetic')
-    generate: GenerateConfig = field(default_factory=GenerateConfig)
 
-# %% ../nbs/51_cli.ipynb #71a4c6bf
 @dataclass
-class NegativesJob:
+class NegativesJob(_Sampling):
     "`prpg generate negatives`: same-category images from the base model."
     base: str|None = None
-    category: str|None = None
-    generate: GenerateConfig = field(default_factory=GenerateConfig)
 
+# %% ../nbs/51_cli.ipynb #12c83788
 @dataclass
 class MasksJob:
     "`prpg generate masks`: masks for train photos that have none."
@@ -86,12 +93,10 @@ class MasksJob:
     sam: str|None = None                                   # SAM weights (hub id or folder)
 
 @dataclass
-class FilterJob:
+class FilterJob(_OneInstance):
     "`prpg generate filter`: keep the candidates a backbone finds most like the instance's photos."
     BOUNDS = {'image_size': '>= 8'}
     source: Path|None = None                               # folder of candidates
-    data_root: Path|None = None
-    instance: str|None = None
     out: Path = Path('runs/synthetic')
     backbone: str = 'dinov2_vitb14'                        # scoring backbone
     weights: str|None = None
