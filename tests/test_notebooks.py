@@ -10,11 +10,11 @@ NOTEBOOKS = sorted(nbglob(as_path=True), key=lambda p: p.as_posix())
 
 @pytest.mark.parametrize('fn', NOTEBOOKS, ids=lambda p: p.relative_to(cfg.nbs_path).as_posix())
 def test_notebook(fn):
-    cwd = os.getcwd()
+    cwd, env = os.getcwd(), dict(os.environ)
     try:
         ok, secs = run_nb(fn, skip_flags=cfg.tst_flags.split(), basepath=cfg.config_path)
-    finally:
-        os.chdir(cwd)
+    finally:   # a notebook may point PRPG_HOME at its own temporary folder: the next one must find the shared cache again
+        os.chdir(cwd); os.environ.clear(); os.environ.update(env)
     assert ok, f'{fn.name} failed (run `nbdev_test --path {fn}` to see the failing cell)'
 
 def test_every_module_comes_from_a_notebook():
