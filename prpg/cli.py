@@ -22,8 +22,9 @@ from .models import load_backbone
 from .sweep import SweepConfig, sweep
 from .train import load_train_config, train
 from .dense import DenseOptions
-from .evaluate import GlobalOptions
-from .report import aggregate, compare, evaluate_run, format_deltas, format_table, load_results, report, run_delta, verdict_lines
+from .evaluate import GlobalOptions, evaluate_run
+from .report import (aggregate, compare, format_deltas, format_table, load_results, report, run_delta,
+                         verdict_lines)
 
 # %% auto #0
 __all__ = ['GENERATORS', 'TripletsJob', 'CutPasteJob', 'DreamBoothJob', 'PositivesJob', 'NegativesJob', 'MasksJob', 'FilterJob',
@@ -109,7 +110,8 @@ def _need(job, *keys):
     if miss: raise PRPGError(f'give --{" --".join(miss)}')
 
 def _gen_cutpaste(job:CutPasteJob):
-    _need(job, 'data_root'); check_writable(job.out, 'out')
+    _need(job, 'data_root')
+    check_writable(job.out, 'out')
     ds = load_dataset(job.data_root, verify=('train',))     # a broken photo stops us before any work
     for i in job.instances or ds.instances: root = cutpaste_positives(ds, i, job.out, job.cutpaste, progress=True)
     print(root)
@@ -117,8 +119,11 @@ def _gen_cutpaste(job:CutPasteJob):
 def _gen_dreambooth(job:DreamBoothJob):
     cfg = job.dreambooth
     if job.data_root:
-        _need(job, 'instance'); ds = load_dataset(job.data_root, verify=('train',)); its = ds.select(job.instance, 'train')
-        cfg.images = cfg.images or [str(it.path) for it in its]; cfg.name = job.instance
+        _need(job, 'instance')
+        ds = load_dataset(job.data_root, verify=('train',))
+        its = ds.select(job.instance, 'train')
+        cfg.images = cfg.images or [str(it.path) for it in its]
+        cfg.name = job.instance
         cfg.class_noun = cfg.class_noun or ds.category[job.instance]
         if cfg.masked and not cfg.masks:
             if any(it.mask is None for it in its):
@@ -128,14 +133,16 @@ def _gen_dreambooth(job:DreamBoothJob):
 
 # %% ../nbs/51_cli.ipynb #0e04cfa6
 def _gen_positives(job:PositivesJob):
-    _need(job, 'run', 'instance', 'category'); check_writable(job.out, 'out')
+    _need(job, 'run', 'instance', 'category')
+    check_writable(job.out, 'out')
     pipe = load_generator(job.run)
     print(generate_positives(pipe, job.out, job.instance, job.category, job.generate,
                              model=read_json(Path(job.run)/'done.json')['base'], adapter=str(job.run), progress=True))
 
 def _gen_negatives(job:NegativesJob):
     _need(job, 'base', 'category')
-    paths = generate_negatives(load_pipeline(job.base), job.base, job.category, job.generate.n, job.generate, progress=True)
+    paths = generate_negatives(load_pipeline(job.base), job.base, job.category, job.generate.n, job.generate,
+                               progress=True)
     print(paths[0].parent.parent if paths else '')             # a negatives root: <root>/<category>/*.png
 
 def _gen_masks(job:MasksJob):
@@ -144,18 +151,23 @@ def _gen_masks(job:MasksJob):
     print(f'wrote {len(w)} mask(s)' + (f' under {w[0].parent.parent}' if w else ' (every train image already has one)'))
 
 def _gen_filter(job:FilterJob):
-    _need(job, 'source', 'data_root', 'instance'); check_writable(job.out, 'out')
-    ds = load_dataset(job.data_root, verify=('train',)); its = ds.select(job.instance, 'train')
+    _need(job, 'source', 'data_root', 'instance')
+    check_writable(job.out, 'out')
+    ds = load_dataset(job.data_root, verify=('train',))
+    its = ds.select(job.instance, 'train')
     if any(it.mask is None for it in its):
         raise PRPGError(f'{job.data_root}: filtering needs the masks of {job.instance}\'s train images.')
-    sc = BackboneScorer(load_backbone(job.backbone, job.weights, job.image_size), [it.path for it in its], [it.mask for it in its])
+    sc = BackboneScorer(load_backbone(job.backbone, job.weights, job.image_size), [it.path for it in its],
+                        [it.mask for it in its])
     st = filter_candidates(folder_candidates(job.source), sc, job.out, job.instance, job.filter, progress=True)
-    print(f"accepted {st['accepted']} of {st['attempts']} ({st['acceptance_rate']:.0%}); {job.out}/positives/{job.instance}/")
+    print(f"accepted {st['accepted']} of {st['attempts']} ({st['acceptance_rate']:.0%}); "
+          f"{job.out}/positives/{job.instance}/")
 
 # %% ../nbs/51_cli.ipynb #abf5b845
 GENERATORS = {'cutpaste': (CutPasteJob, _gen_cutpaste), 'dreambooth': (DreamBoothJob, _gen_dreambooth),
               'positives': (PositivesJob, _gen_positives), 'negatives': (NegativesJob, _gen_negatives),
-              'filter': (FilterJob, _gen_filter), 'masks': (MasksJob, _gen_masks)}   # method -> (its job config, what runs it)
+              'filter': (FilterJob, _gen_filter),
+              'masks': (MasksJob, _gen_masks)}   # method -> (its job config, what runs it)
 
 def _generate(a, rest) -> int:
     Job, run = GENERATORS[a.method]
@@ -165,10 +177,12 @@ def _generate(a, rest) -> int:
 # %% ../nbs/51_cli.ipynb #a5a30ae0
 def _sweep(a, rest) -> int:
     import yaml
-    d = {k: v for k, v in (('notebook', a.notebook), ('out', a.out), ('executor', a.executor), ('jobs', a.jobs)) if v is not None}
+    d = {k: v for k,
+         v in (('notebook', a.notebook), ('out', a.out), ('executor', a.executor), ('jobs', a.jobs)) if v is not None}
     if a.grid is not None:
         gp = Path(a.grid)
-        if not gp.is_file(): raise PRPGError(f'{gp}: grid file not found (a YAML mapping of notebook parameters to lists).')
+        if not gp.is_file():
+            raise PRPGError(f'{gp}: grid file not found (a YAML mapping of notebook parameters to lists).')
         try: d['grid'] = yaml.safe_load(gp.read_text())
         except yaml.YAMLError as e: raise PRPGError(f'{gp}: not valid YAML ({yaml_problem(e)}).') from None
     from prpg.core import parse_overrides, read_config_dict, from_dict
@@ -186,8 +200,10 @@ def _check_data(a) -> int:
 # %% ../nbs/51_cli.ipynb #4c73057c
 def _demo(a, rest) -> int:
     cfg = load_config(DemoRunConfig, a.config, rest)
-    if a.select:                           # choose the recipe on the val instances, then report the test instances with it
-        if not cfg.select: raise ConfigError('--select: the config has no `select:` grid (dotted keys -> lists of values).')
+    # choose the recipe on the val instances, then report the test instances with it
+    if a.select:
+        if not cfg.select:
+            raise ConfigError('--select: the config has no `select:` grid (dotted keys -> lists of values).')
         cfg = with_overrides(cfg, select_recipe(cfg)['best'])
     run_demo(cfg)
     return 0
@@ -204,7 +220,8 @@ def _triplets(a, rest) -> int:
     ds = load_dataset(job.data_root, job.layout, verify=('train',))     # triplets read the train photos (and negatives)
     insts = job.instances or ds.instances
     for i in insts:
-        p = make_triplets(ds, i, Path(job.out_dir)/f"{safe_name(i, 'instance')}.csv", job.triplets, job.synthetic_root, job.negatives_root, job.overwrite)
+        p = make_triplets(ds, i, Path(job.out_dir)/f"{safe_name(i, 'instance')}.csv", job.triplets, job.synthetic_root,
+                          job.negatives_root, job.overwrite)
         print(p)
     return 0
 
@@ -222,11 +239,13 @@ class EvaluateJob:
 def _evaluate(a, rest) -> int:
     job = load_config(EvaluateJob, a.config, rest)
     if job.run is None: raise PRPGError('give the run folder: prpg evaluate --run runs/train/NAME-HASH')
-    res = evaluate_run(job.run, job.data_root, job.instance, opts=job.options, dense=job.dense if job.dense_tasks else False, progress=True)
+    res = evaluate_run(job.run, job.data_root, job.instance, opts=job.options,
+                       dense=job.dense if job.dense_tasks else False, progress=True)
     print(format_table(aggregate([res])))
     if res.get('dense_skipped'): print(res['dense_skipped'])
     rd = run_delta(res, load_dataset(res['dataset']))
-    print(f"\npersonalized − pretrained on this instance ({LEVEL:.0%} intervals over its test images, not over instances):")
+    print(f"\npersonalized − pretrained on this instance ({LEVEL:.0%} intervals over its test images, not over "
+          "instances):")
     print(format_deltas({'all': rd}))
     print(f"results: {Path(job.run)/'eval'/'results.json'}")
     return 0
@@ -253,38 +272,58 @@ def _train(a, rest) -> int:
     print(train(load_train_config(a.config, rest)))
     return 0
 
-# %% ../nbs/51_cli.ipynb #005118c9
-def main(argv:list[str]|None=None) -> int:
-    "Entry point of the `prpg` command."
+# %% ../nbs/51_cli.ipynb #b4e9019b
+def _parser() -> argparse.ArgumentParser:
+    "The `prpg` command line: one sub-command per stage; each reads `--config` and dotted overrides."
     ap = argparse.ArgumentParser(prog='prpg', description='Personalized representations from personalized generation.')
     sub = ap.add_subparsers(dest='cmd', required=True)
     c = sub.add_parser('check-data', help='report every problem of a dataset folder')
-    c.add_argument('root'); c.add_argument('--layout', default='auto', choices=['auto', 'pods', 'flat', 'photos'])
+    c.add_argument('root')
+    c.add_argument('--layout', default='auto', choices=['auto', 'pods', 'flat', 'photos'])
     c.add_argument('--need-masks', default='', help='comma-separated splits whose images must have masks')
     c.add_argument('--no-decode', action='store_true', help='skip decoding images (faster, finds fewer problems)')
     d = sub.add_parser('demo', help='run the pipeline on the offline demo benchmark')
     d.add_argument('--config', type=Path)
-    d.add_argument('--select', action='store_true', help="first choose the recipe among the config's `select:` grid on the val instances")
+    d.add_argument('--select', action='store_true',
+                   help="first choose the recipe among the config's `select:` grid on the val instances")
     dd = sub.add_parser('demo-data', help='write the offline demo benchmark to a folder')
-    dd.add_argument('out', type=Path); dd.add_argument('--config', type=Path); dd.add_argument('--overwrite', action='store_true')
+    dd.add_argument('out', type=Path)
+    dd.add_argument('--config', type=Path)
+    dd.add_argument('--overwrite', action='store_true')
     t = sub.add_parser('triplets', help='sample triplet files for a dataset')
     t.add_argument('--config', type=Path)
     tr = sub.add_parser('train', help='LoRA-personalize a backbone on a triplet file')
     tr.add_argument('--config', type=Path)
-    pl = sub.add_parser('pipeline', help="the paper's route for every instance: generator, positives, negatives, filter, triplets, train, evaluate, report")
+    pl = sub.add_parser('pipeline',
+                        help="the paper's route for every instance: generator, positives, negatives, filter, triplets, "
+                             "train, evaluate, report")
     pl.add_argument('--config', type=Path)
     ev = sub.add_parser('evaluate', help='evaluate a training run: pretrained vs personalized')
     ev.add_argument('--config', type=Path)
-    g = sub.add_parser("generate", help="make synthetic data or masks: cutpaste, dreambooth, positives, negatives, filter, masks")
-    g.add_argument('method', choices=list(GENERATORS)); g.add_argument('--config', type=Path)
-    sw = sub.add_parser('sweep', help='run a notebook once per grid point (local or Slurm), then collect a table and figure')
-    sw.add_argument('--config', type=Path); sw.add_argument('--notebook', type=Path); sw.add_argument('--grid', type=Path)
-    sw.add_argument('--out', type=Path); sw.add_argument('--executor', choices=['local', 'slurm', 'submitit-local'])
+    g = sub.add_parser("generate",
+                       help="make synthetic data or masks: cutpaste, dreambooth, positives, negatives, filter, masks")
+    g.add_argument('method', choices=list(GENERATORS))
+    g.add_argument('--config', type=Path)
+    sw = sub.add_parser('sweep',
+                        help='run a notebook once per grid point (local or Slurm), then collect a table and figure')
+    sw.add_argument('--config', type=Path)
+    sw.add_argument('--notebook', type=Path)
+    sw.add_argument('--grid', type=Path)
+    sw.add_argument('--out', type=Path)
+    sw.add_argument('--executor', choices=['local', 'slurm', 'submitit-local'])
     sw.add_argument('--jobs', type=int)
     rp = sub.add_parser('report', help='aggregate evaluated runs into one table and figure')
-    rp.add_argument('runs', nargs='+', type=Path); rp.add_argument('--out', type=Path)
-    rp.add_argument('--classes', default='all', choices=['all', 'test', 'val'], help="average over every run or only the dataset's test (val) classes")
+    rp.add_argument('runs', nargs='+', type=Path)
+    rp.add_argument('--out', type=Path)
+    rp.add_argument('--classes', default='all', choices=['all', 'test', 'val'],
+                    help="average over every run or only the dataset's test (val) classes")
     rp.add_argument('--splits', action='store_true', help='also print the paired differences per shift split')
+    return ap
+
+# %% ../nbs/51_cli.ipynb #ca4f5eb3
+def main(argv:list[str]|None=None) -> int:
+    "Entry point of the `prpg` command."
+    ap = _parser()
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = '--debug' in argv or os.environ.get('PRPG_DEBUG') == '1'        # anywhere on the line
     a, rest = ap.parse_known_args([x for x in argv if x != '--debug'])
@@ -293,7 +332,8 @@ def main(argv:list[str]|None=None) -> int:
             if rest: ap.error(f'unrecognized arguments: {" ".join(rest)}')
             return _check_data(a)
         return {'demo': _demo, 'demo-data': _demo_data, 'triplets': _triplets, 'train': _train,
-                'evaluate': _evaluate, 'report': _report, 'generate': _generate, 'sweep': _sweep, 'pipeline': _pipeline}[a.cmd](a, rest)
+                'evaluate': _evaluate, 'report': _report, 'generate': _generate, 'sweep': _sweep,
+                'pipeline': _pipeline}[a.cmd](a, rest)
     except KeyboardInterrupt:
         print(f'prpg {a.cmd}: interrupted; finished files are kept and a rerun resumes.', file=sys.stderr)
         return 130
@@ -304,17 +344,20 @@ def main(argv:list[str]|None=None) -> int:
 
 # %% ../nbs/51_cli.ipynb #6f1f0366
 def error_line(e:BaseException, debug:bool=False) -> str:
-    "The one line the user sees for an exception: prpg's own message, a file error naming the file, or the exception's first line."
+    """The one line the user sees for an exception: prpg's own message, a file error naming the file, or the exception's
+    first line."""
     if isinstance(e, PRPGError): return str(e)
     if isinstance(e, OSError) and e.errno == errno.ENOSPC:
-        return (f'{e.filename or "a file"}: no space left on the device; free space or write elsewhere (--out / --out_root). '
-                'Files are renamed into place only when whole, so nothing half-written was kept.')
+        return (f'{e.filename or "a file"}: no space left on the device; free space or write elsewhere (--out / '
+                '--out_root). Files are renamed into place only when whole, so nothing half-written was kept.')
     if isinstance(e, OSError) and e.filename:
         return f'{e.filename}: {e.strerror or e}' + ('' if debug else ' (--debug shows the traceback)')
-    if isinstance(e, MemoryError): return 'out of memory; lower --batch_size (or --options.batch_size), or use a smaller image_size.'
+    if isinstance(e, MemoryError):
+        return 'out of memory; lower --batch_size (or --options.batch_size), or use a smaller image_size.'
     first = (str(e).strip().splitlines() or [''])[0][:300]
     return (f'unexpected {type(e).__name__}: {first}' + ('' if debug else
-            '. This is a bug in prpg or an input it does not check yet; rerun with --debug for the traceback and report it.'))
+            '. This is a bug in prpg or an input it does not check yet; rerun with --debug for the traceback and '
+            'report it.'))
 
 # %% ../nbs/51_cli.ipynb #c202c47a
 if __name__ == '__main__' and '__file__' in globals(): sys.exit(main())   # `python -m prpg.cli` (not inside a notebook)

@@ -46,13 +46,15 @@ def atomic_write(path:str|Path, # destination
                  data:str|bytes, # content
                 ) -> Path:
     "Write `data` to `path` atomically (temp file + rename); creates parent folders."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix='.' + path.name + '.', suffix='.tmp')
     try:
         os.chmod(tmp, 0o666 & ~_umask())                # mkstemp makes 0600; files get the user's usual mode
         with os.fdopen(fd, 'wb') as f:
             f.write(data.encode() if isinstance(data, str) else data)
-            f.flush(); os.fsync(f.fileno())
+            f.flush()
+            os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp): os.unlink(tmp)
@@ -61,14 +63,18 @@ def atomic_write(path:str|Path, # destination
 
 # %% ../nbs/00_core.ipynb #268c0198
 def _umask() -> int:
-    m = os.umask(0o022); os.umask(m); return m
+    m = os.umask(0o022)
+    os.umask(m)
+    return m
 
 @contextlib.contextmanager
 def atomic_dir(path:str|Path, # the folder to build (an older build there is replaced: callers check it is prpg's)
               ):
-    "Build a folder in a temporary sibling and rename it into place whole when the block succeeds; on failure it is removed."
+    """Build a folder in a temporary sibling and rename it into place whole when the block succeeds; on failure it is
+    removed."""
     import shutil
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f'.{path.name}.'))
     try:
         yield tmp
@@ -82,9 +88,13 @@ def save_image(im, # a PIL image
                path:str|Path, # destination; its extension picks the format
                **kw, # passed to `Image.save` (quality=...)
               ) -> Path:
-    "Save a PIL image atomically: a killed process leaves no half-written image under the final name (resumable folders trust names)."
-    path = Path(path); tmp = path.with_name(f'.{path.stem}.{os.getpid()}.tmp{path.suffix}')
-    try: im.save(tmp, **kw); os.replace(tmp, path)
+    """Save a PIL image atomically: a killed process leaves no half-written image under the final name (resumable
+    folders trust names)."""
+    path = Path(path)
+    tmp = path.with_name(f'.{path.stem}.{os.getpid()}.tmp{path.suffix}')
+    try:
+        im.save(tmp, **kw)
+        os.replace(tmp, path)
     finally: tmp.unlink(missing_ok=True)
     return path
 
@@ -98,7 +108,9 @@ def clean_tmp(root:str|Path, # a folder prpg owns (a cache)
     if not root.is_dir(): return 0
     for p in root.rglob('.*.tmp'):
         try:
-            if p.is_file() and now - p.stat().st_mtime > older_than: p.unlink(); n += 1
+            if p.is_file() and now - p.stat().st_mtime > older_than:
+                p.unlink()
+                n += 1
         except OSError: pass                             # another process removed or renamed it first
     return n
 
@@ -120,25 +132,31 @@ def read_json(path) -> Any:
     path = Path(path)
     if not path.is_file(): raise DataError(f'{path}: file not found.')
     try: return json.loads(path.read_text(encoding='utf-8'))
-    except json.JSONDecodeError as e: raise DataError(f'{path}: not valid JSON ({e}). Fix or regenerate the file.') from None
+    except json.JSONDecodeError as e:
+        raise DataError(f'{path}: not valid JSON ({e}). Fix or regenerate the file.') from None
 
 # %% ../nbs/00_core.ipynb #ca4c5471
 @contextlib.contextmanager
 def folder_lock(folder:str|Path, # the folder to own (it need not exist yet)
                 doing:str='writing it', # what the holder does, for the message
                ):
-    "Own `folder` exclusively for the `with` block; another process holding it -> `PRPGError` naming it (pid, host, since)."
+    """Own `folder` exclusively for the `with` block; another process holding it -> `PRPGError` naming it (pid, host,
+    since)."""
     from filelock import FileLock, Timeout
-    folder = Path(folder); folder.parent.mkdir(parents=True, exist_ok=True)
-    lock, owner = FileLock(str(folder.parent/f'.{folder.name}.lock'), timeout=0), folder.parent/f'.{folder.name}.lock.json'
+    folder = Path(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    lock, owner = FileLock(str(folder.parent/f'.{folder.name}.lock'),
+                           timeout=0), folder.parent/f'.{folder.name}.lock.json'
     try: lock.acquire()
     except Timeout:
         try: who = json.loads(owner.read_text())
         except (OSError, ValueError): who = {}
         raise PRPGError(f"{folder}: another prpg process (pid {who.get('pid', '?')} on {who.get('host', '?')}, since "
-                        f"{who.get('since', '?')}) is {who.get('doing', doing)}; wait for it to finish, then run again.") from None
+                        f"{who.get('since', '?')}) is {who.get('doing', doing)}; wait for it to finish, then run "
+                        "again.") from None
     try:
-        write_json(owner, {'pid': os.getpid(), 'host': socket.gethostname(), 'since': time.strftime('%Y-%m-%d %H:%M:%S'),
+        write_json(owner,
+                   {'pid': os.getpid(), 'host': socket.gethostname(), 'since': time.strftime('%Y-%m-%d %H:%M:%S'),
                            'doing': doing})
         yield folder
     finally:
@@ -176,7 +194,8 @@ def files_fingerprint(paths, # image or data files
     "Hash of a file list (relative paths and sizes, optionally contents), order-independent."
     rows = []
     for p in paths:
-        p = Path(p); rel = p.relative_to(root).as_posix() if root else p.as_posix()
+        p = Path(p)
+        rel = p.relative_to(root).as_posix() if root else p.as_posix()
         row = [rel, p.stat().st_size]
         if content: row.append(hashlib.sha256(p.read_bytes()).hexdigest())
         rows.append(row)
@@ -257,7 +276,8 @@ def _coerce_literal(v, t, args, key):
     for a in args:
         if v == a or (isinstance(v, str) and not isinstance(a, str) and str(a) == v): return a
     close = difflib.get_close_matches(str(v), [str(a) for a in args], 1)
-    raise ConfigError(f'{key}: {v!r} is not one of {_type_name(t)}' + (f"; did you mean {close[0]!r}?" if close else ''))
+    raise ConfigError(f'{key}: {v!r} is not one of '
+                      f'{_type_name(t)}' + (f"; did you mean {close[0]!r}?" if close else ''))
 
 def _coerce_seq(v, t, args, key):
     if isinstance(v, str):
@@ -301,13 +321,15 @@ def _bound_ok(v, spec:str) -> bool:
     if spec[0] in '[(':
         lo, hi = (float(x) for x in spec[1:-1].split(','))
         return (v >= lo if spec[0] == '[' else v > lo) and (v <= hi if spec[-1] == ']' else v < hi)
-    op = next(o for o in ('>=', '<=', '>', '<') if spec.startswith(o)); x = float(spec[len(op):])
+    op = next(o for o in ('>=', '<=', '>', '<') if spec.startswith(o))
+    x = float(spec[len(op):])
     return {'>=': v >= x, '<=': v <= x, '>': v > x, '<': v < x}[op]
 
 # %% ../nbs/00_core.ipynb #a35b6ffd
 def check_bounds(obj, # a config dataclass instance
                  where:str='config'):
-    "Every float a finite number, and each field in the class's `BOUNDS` (`{'tau': '> 0', 'dropout': '[0, 1)'}`) in range."
+    """Every float a finite number, and each field in the class's `BOUNDS` (`{'tau': '> 0', 'dropout': '[0, 1)'}`) in
+    range."""
     import math
     pre = '' if where == 'config' else f'{where}: '
     bounds = getattr(type(obj), 'BOUNDS', {})
@@ -315,7 +337,8 @@ def check_bounds(obj, # a config dataclass instance
         v = getattr(obj, f.name)
         vals = list(v) if isinstance(v, (tuple, list)) else [v]
         for x in vals:
-            if isinstance(x, float) and not math.isfinite(x): raise ConfigError(f'{pre}{f.name}: {x} is not a finite number')
+            if isinstance(x, float) and not math.isfinite(x):
+                raise ConfigError(f'{pre}{f.name}: {x} is not a finite number')
         spec = bounds.get(f.name)
         if spec is None or v is None: continue
         for x in vals:
@@ -328,12 +351,14 @@ def from_dict(cls, # a dataclass type
               where:str='config', # named in error messages (file name or key)
              ):
     "Build the dataclass `cls` from `d`, rejecting unknown keys and converting values to the declared types."
-    if not isinstance(d, dict): raise ConfigError(f'{where}: expected a mapping of keys to values, got {type(d).__name__}')
+    if not isinstance(d, dict):
+        raise ConfigError(f'{where}: expected a mapping of keys to values, got {type(d).__name__}')
     fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
     hints = get_type_hints(cls)
     unknown = [k for k in d if k not in fields]
     if unknown:
-        k = unknown[0]; close = difflib.get_close_matches(k, list(fields), 1)
+        k = unknown[0]
+        close = difflib.get_close_matches(k, list(fields), 1)
         hint = f" Did you mean {close[0]!r}?" if close else ''
         raise ConfigError(f"{where}: unknown key {k!r} for {cls.__name__}.{hint} Valid keys: {', '.join(fields)}")
     kw = {k: _coerce(v, hints[k], f'{where}: {k}' if where != 'config' else k) for k, v in d.items()}
@@ -359,9 +384,15 @@ def parse_overrides(args:list[str], # e.g. ['--lr', '1e-3', '--augment=false']
         a = args[i]
         if not a.startswith('--') or len(a) < 3:
             raise ConfigError(f'unexpected argument {a!r}: overrides are written --key value or --key=value')
-        if '=' in a: k, v = a[2:].split('=', 1); i += 1
-        elif i + 1 < len(args) and not args[i+1].startswith('--'): k, v = a[2:], args[i+1]; i += 2
-        else: k, v = a[2:], 'true'; i += 1
+        if '=' in a:
+            k, v = a[2:].split('=', 1)
+            i += 1
+        elif i + 1 < len(args) and not args[i+1].startswith('--'):
+            k, v = a[2:], args[i+1]
+            i += 2
+        else:
+            k, v = a[2:], 'true'
+            i += 1
         out[k.replace('-', '_')] = v
     return out
 
@@ -379,7 +410,8 @@ def read_config_dict(path:str|Path|None=None, # YAML file (optional)
         if not isinstance(d, dict): raise ConfigError(f'{path}: expected key: value pairs at the top level.')
     if isinstance(overrides, list): overrides = parse_overrides(overrides)
     for k, v in (overrides or {}).items():          # dotted keys reach nested configs: --triplets.seed 3
-        *parents, leaf = k.split('.'); cur = d
+        *parents, leaf = k.split('.')
+        cur = d
         for q in parents:
             if not isinstance(cur.get(q, {}), dict): raise ConfigError(f'{k}: {q} is not a section')
             cur = cur.setdefault(q, {})
@@ -390,7 +422,9 @@ def read_config_dict(path:str|Path|None=None, # YAML file (optional)
 def yaml_problem(e:Exception) -> str:
     "A YAML error in one line: what is wrong and where (line, column); object tags are named as refused."
     what = getattr(e, 'problem', None) or str(e).splitlines()[0]
-    if 'constructor for the tag' in what: what = what.replace('could not determine a constructor for the tag', 'the tag') + ' is refused (prpg reads plain YAML only, never objects)'
+    if 'constructor for the tag' in what:
+        what = what.replace('could not determine a constructor for the tag',
+                            'the tag') + ' is refused (prpg reads plain YAML only, never objects)'
     m = getattr(e, 'problem_mark', None)
     return f'{what} at line {m.line + 1}, column {m.column + 1}' if m else what
 
@@ -420,19 +454,23 @@ def safe_name(name, # a name that becomes one folder or file name
              ) -> str:
     "`name` itself when it is a safe path component, else a `DataError` saying why."
     why = name_problem(name)
-    if why: raise DataError(f'{what} {name!r} {why}: it becomes a folder name and must stay inside its root; rename it.')
+    if why:
+        raise DataError(f'{what} {name!r} {why}: it becomes a folder name and must stay inside its root; rename it.')
     return name
 
 # %% ../nbs/00_core.ipynb #47a48514
 def check_writable(folder:str|Path, # an output folder (it need not exist yet)
                    key:str='out', # the option that named it, for the message
                   ) -> Path:
-    "`folder` when prpg can create files in it; else a `ConfigError` naming the key and the blocking path, before anything is written."
-    folder = Path(folder); p = folder.absolute()
+    """`folder` when prpg can create files in it; else a `ConfigError` naming the key and the blocking path, before
+    anything is written."""
+    folder = Path(folder)
+    p = folder.absolute()
     while not p.exists(): p = p.parent
     if not p.is_dir(): raise ConfigError(f'{key}: {folder} cannot be made: {p} is a file, not a folder.')
     if not os.access(p, os.W_OK | os.X_OK) or p.resolve().parts[1:2] in (('proc',), ('sys',)):
-        raise ConfigError(f'{key}: {folder} is not writable ({p} does not let you create files); choose another folder.')
+        raise ConfigError(f'{key}: {folder} is not writable ({p} does not let you create files); choose another '
+                          'folder.')
     return folder
 
 # %% ../nbs/00_core.ipynb #3d5c1ee2
@@ -441,24 +479,30 @@ STATE_FORMAT = 'prpg-state-1'
 def _pack(obj, tensors:dict, where:str='state'):
     "A JSON skeleton of `obj` whose tensors (and numpy arrays) are moved into `tensors` under short keys."
     import torch
-    if isinstance(obj, np.ndarray): return {'__ndarray__': _pack(torch.from_numpy(np.ascontiguousarray(obj)), tensors, where)}
+    if isinstance(obj, np.ndarray):
+        return {'__ndarray__': _pack(torch.from_numpy(np.ascontiguousarray(obj)), tensors, where)}
     if isinstance(obj, torch.Tensor):
-        k = f't{len(tensors)}'; tensors[k] = obj.detach().cpu().clone().contiguous(); return {'__tensor__': k}
+        k = f't{len(tensors)}'
+        tensors[k] = obj.detach().cpu().clone().contiguous()
+        return {'__tensor__': k}
     if isinstance(obj, np.generic): return obj.item()
     if obj is None or isinstance(obj, (bool, int, float, str)): return obj
     if isinstance(obj, tuple): return {'__tuple__': [_pack(v, tensors, f'{where}[{i}]') for i, v in enumerate(obj)]}
     if isinstance(obj, list): return [_pack(v, tensors, f'{where}[{i}]') for i, v in enumerate(obj)]
     if isinstance(obj, dict):
-        if all(isinstance(k, str) and not k.startswith('__') for k in obj): return {k: _pack(v, tensors, f'{where}.{k}') for k, v in obj.items()}
+        if all(isinstance(k, str) and not k.startswith('__') for k in obj):
+            return {k: _pack(v, tensors, f'{where}.{k}') for k, v in obj.items()}
         if not all(isinstance(k, (str, int)) for k in obj): raise TypeError(f'{where}: dict keys must be str or int')
         return {'__items__': [[k, _pack(v, tensors, f'{where}.{k}')] for k, v in obj.items()]}
-    raise TypeError(f'{where}: cannot store a {type(obj).__name__} (tensors, arrays, numbers, strings, lists, dicts only)')
+    raise TypeError(f'{where}: cannot store a {type(obj).__name__} (tensors, arrays, numbers, strings, lists, dicts '
+                    'only)')
 
 # %% ../nbs/00_core.ipynb #a57dcb9b
 def _unpack(sk, tensors:dict):
     if isinstance(sk, list): return [_unpack(v, tensors) for v in sk]
     if not isinstance(sk, dict): return sk
-    if '__tensor__' in sk: return tensors[sk['__tensor__']]                 # KeyError: the header names a tensor the file lacks
+    if '__tensor__' in sk:
+        return tensors[sk['__tensor__']]                 # KeyError: the header names a tensor the file lacks
     if '__ndarray__' in sk: return _unpack(sk['__ndarray__'], tensors).numpy()
     if '__tuple__' in sk: return tuple(_unpack(v, tensors) for v in sk['__tuple__'])
     if '__items__' in sk: return {k: _unpack(v, tensors) for k, v in sk['__items__']}
@@ -470,11 +514,14 @@ def save_state(path:str|Path, # the file to write (conventionally `.safetensors`
               ) -> Path:
     "Write `obj` as safetensors + a JSON skeleton, atomically (a temporary file renamed into place)."
     from safetensors.torch import save_file
-    path = Path(path); tensors = {}
+    path = Path(path)
+    tensors = {}
     meta = {'format': STATE_FORMAT, 'skeleton': json.dumps(_pack(obj, tensors))}
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
-    try: save_file(tensors, str(tmp), metadata=meta); os.replace(tmp, path)
+    try:
+        save_file(tensors, str(tmp), metadata=meta)
+        os.replace(tmp, path)
     finally: tmp.unlink(missing_ok=True)
     return path
 
@@ -507,7 +554,8 @@ def load_cache_entry(path:str|Path, # a file of one of prpg's caches
     "A cache file's contents, or None (with a one-line warning) when it is bad: it is then recomputed."
     import warnings
     obj, why = _read_state(Path(path))
-    if why is not None: warnings.warn(f'{path}: bad cache entry ({why}); discarded, it will be recomputed.', stacklevel=2)
+    if why is not None:
+        warnings.warn(f'{path}: bad cache entry ({why}); discarded, it will be recomputed.', stacklevel=2)
     return obj
 
 # %% ../nbs/00_core.ipynb #5e28da4e
@@ -518,7 +566,8 @@ def is_finished(run:str|Path, say=print) -> bool:
     return done
 
 def run_checkpoint(run:str|Path) -> Path:
-    "The run's checkpoint file, `checkpoints/last.safetensors`; refuses a pickle `last.pt` (prpg 0.1) left in its place."
+    """The run's checkpoint file, `checkpoints/last.safetensors`; refuses a pickle `last.pt` (prpg 0.1) left in its
+    place."""
     ck = Path(run)/'checkpoints'/'last.safetensors'
     if (old := ck.with_name('last.pt')).is_file() and not ck.is_file():
         raise PRPGError(f'{old}: a pickle checkpoint (from prpg 0.1, or planted); prpg does not read pickles. '
@@ -544,7 +593,8 @@ def machine() -> dict:
     try:
         import torch
         info.update(torch=torch.__version__, torch_threads=torch.get_num_threads(),
-                    kernels=torch.backends.cpu.get_cpu_capability(),   # what torch dispatches to (ATEN_CPU_CAPABILITY can lower it)
+                    # what torch dispatches to (ATEN_CPU_CAPABILITY can lower it)
+                    kernels=torch.backends.cpu.get_cpu_capability(),
                     gpu=torch.cuda.get_device_name(0) if torch.cuda.is_available() else None)
     except ImportError: pass
     info['native_bf16'] = bool({'avx512_bf16', 'amx_bf16'} & set(info['flags']))

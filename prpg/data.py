@@ -30,8 +30,11 @@ def _unsupported(folder:Path, probs, recursive:bool=False):
     if not folder.is_dir(): return
     for p in sorted(folder.rglob('*') if recursive else folder.iterdir()):
         if p.suffix.lower() in UNSUPPORTED_EXTS and not p.name.startswith('.'):
-            probs.add(p, f'{p.suffix[1:].upper()} photos cannot be read (Pillow has no HEIC decoder), so this one would be left out.',
-                      'Convert it to JPEG (e.g. `heif-convert`, or export as "Most Compatible" on the phone), then remove the .heic file.')
+            probs.add(p,
+                      f'{p.suffix[1:].upper()} photos cannot be read (Pillow has no HEIC decoder), so this one would '
+                      'be left out.',
+                      'Convert it to JPEG (e.g. `heif-convert`, or export as "Most Compatible" on the phone), then '
+                      'remove the .heic file.')
 
 def is_image_file(p:Path) -> bool:
     "Whether `p` is a (non-hidden) file with an image extension."
@@ -54,8 +57,8 @@ def _open(path:Path) -> Image.Image:
         return im
     except FileNotFoundError: raise DataError(f'{path}: image file not found.') from None
     except Image.DecompressionBombError as e:
-        raise DataError(f'{path}: image too large to decode safely ({e}); a decompression bomb, or a scan far larger than '
-                        'needed. Resize it (a few thousand pixels a side is plenty) or remove it.') from None
+        raise DataError(f'{path}: image too large to decode safely ({e}); a decompression bomb, or a scan far larger '
+                        'than needed. Resize it (a few thousand pixels a side is plenty) or remove it.') from None
     except (UnidentifiedImageError, OSError, ValueError) as e:
         raise DataError(f'{path}: not a readable image ({e}). Re-export it as JPEG/PNG or remove it.') from None
 
@@ -75,7 +78,8 @@ def _to_uint8(a:np.ndarray) -> np.ndarray:
         a = np.nan_to_num(a.astype(np.float64))
         scale = 255.0 if a.max(initial=0) <= 1.0 else 1.0
         return np.clip(np.rint(a * scale), 0, 255).astype(np.uint8)
-    if a.dtype == np.uint16: return np.rint(a / 257.0).astype(np.uint8)   # a 16-bit image: its format's range, whatever its values
+    if a.dtype == np.uint16:
+        return np.rint(a / 257.0).astype(np.uint8)   # a 16-bit image: its format's range, whatever its values
     a = a.astype(np.int64)
     if a.max(initial=0) > 255: a = np.rint(a / 257.0)   # 32-bit ints holding 16-bit data
     return np.clip(a, 0, 255).astype(np.uint8)
@@ -100,10 +104,12 @@ def load_image(path:str|Path, # image file
                background:tuple=(255, 255, 255), # colour behind transparent pixels
               ) -> Image.Image:
     "Load an image as RGB with EXIF orientation applied; a clear `DataError` names unreadable files."
-    path = Path(path); im = _open(path)
+    path = Path(path)
+    im = _open(path)
     with im:
         if max_side and im.format == 'JPEG':
-            w, h = im.size; s = max_side / max(w, h)
+            w, h = im.size
+            s = max_side / max(w, h)
             if s < 1: im.draft('RGB', (math.ceil(w * s), math.ceil(h * s)))
         out = to_rgb(_decode(im, path), background)
     if max_side and max(out.size) > max_side:
@@ -119,7 +125,8 @@ def _mask_array(im:Image.Image) -> np.ndarray:
     if im.mode == 'P' and 'transparency' not in im.info:
         return (np.asarray(im) > 0).astype(np.uint8) * 255
     if im.mode in ('RGBA', 'LA', 'PA', 'P'):
-        im = im.convert('RGBA'); a = np.asarray(im)
+        im = im.convert('RGBA')
+        a = np.asarray(im)
         if a[..., 3].min() < 255: return a[..., 3]
         im = im.convert('RGB')
     if im.mode in ('I', 'I;16', 'I;16B', 'I;16L', 'I;16N', 'F'): g = _to_uint8(np.asarray(im))
@@ -133,10 +140,12 @@ def load_mask(path:str|Path, # mask file
               image_path:str|Path|None=None, # the image it belongs to (named in errors)
              ) -> np.ndarray:
     "Load a mask as a boolean (H, W) array, binarised at `MASK_THRESHOLD`."
-    path = Path(path); im = _open(path)
+    path = Path(path)
+    im = _open(path)
     with im: g = _mask_array(_decode(im, path))
     if size is not None and (g.shape[1], g.shape[0]) != tuple(size):
-        w, h = size; mw, mh = g.shape[1], g.shape[0]
+        w, h = size
+        mw, mh = g.shape[1], g.shape[0]
         hint = (' The sides are swapped: one of the two files carries an EXIF rotation the other lacks.'
                 if (mw, mh) == (h, w) else '')
         raise DataError(f'{path}: mask is {mw}x{mh} but its image {image_path or ""} is {w}x{h}.{hint} '
@@ -177,7 +186,8 @@ class Problem:
     message: str
     fix: str = ''
     severity: Literal['error', 'warning'] = 'error'
-    def __str__(self): return f"{self.severity.upper()}: {self.path}: {self.message}" + (f" Fix: {self.fix}" if self.fix else '')
+    def __str__(self):
+        return f"{self.severity.upper()}: {self.path}: {self.message}" + (f" Fix: {self.fix}" if self.fix else '')
 
 # %% ../nbs/01_data.ipynb #c0fcd750
 class _Problems:
@@ -223,7 +233,8 @@ class Dataset:
         return [i for i in self.instances if self.category[i] == category]
 
     def negatives(self, category:str, patterns=('{category}', '{category}_negatives', '{category}s')) -> list[Path]:
-        "Category negatives from `negatives_root` (the folder name pattern is configurable; PODS uses `{category}_negatives`)."
+        """Category negatives from `negatives_root` (the folder name pattern is configurable; PODS uses
+        `{category}_negatives`)."""
         return find_negatives(self.negatives_root, category, patterns)
 
     def counts(self) -> dict:
@@ -244,7 +255,8 @@ class Dataset:
 
 # %% ../nbs/01_data.ipynb #dee276f8
 def default_negatives_root(root:Path) -> Path|None:
-    "Where a dataset keeps its negatives: `negatives/`, `pods_negatives/`, or the root itself when it holds `<category>_negatives/` (PODS)."
+    """Where a dataset keeps its negatives: `negatives/`, `pods_negatives/`, or the root itself when it holds
+    `<category>_negatives/` (PODS)."""
     for d in (root/'negatives', root/'pods_negatives'):
         if d.is_dir(): return d
     return root if any(p.is_dir() and p.name.endswith('_negatives') for p in root.iterdir()) else None
@@ -279,8 +291,9 @@ def _check_names(names, where, probs, what='class') -> list:
     for n in names:
         why = name_problem(n)
         if why:
-            probs.add(where, f'{what} name {n!r} {why}: names become folder names and must stay inside the dataset; it is ignored.',
-                      'Rename it to a plain name (letters, digits, _ and -).')
+            probs.add(where,
+                      f'{what} name {n!r} {why}: names become folder names and must stay inside the dataset; it is '
+                      'ignored.', 'Rename it to a plain name (letters, digits, _ and -).')
             continue
         ok.append(n)
         k = n.lower()
@@ -298,7 +311,8 @@ def _anno_key_index(annos:dict) -> dict:
     return idx
 
 def _anno_for(idx:dict, rel:str, instance:str, name:str):
-    "Annotation of an image, matching keys written as `split/class/file`, `class/file` or `file` (with or without extension)."
+    """Annotation of an image, matching keys written as `split/class/file`, `class/file` or `file` (with or without
+    extension)."""
     stem = name.rsplit('.', 1)[0]
     for k in (rel, rel.rsplit('.', 1)[0], f'{instance}/{name}', f'{instance}/{stem}', name, stem):
         if k in idx: return idx[k]
@@ -316,14 +330,17 @@ def _find_one(root:Path, pattern:str, given, what:str, probs:_Problems) -> Path|
     "The given file, or the one file in `root` matching `pattern` (several: a problem, the first is used)."
     if given: return Path(given)
     found = sorted(root.glob(pattern))
-    if len(found) > 1: probs.add(root, f'several {what} files: {", ".join(f.name for f in found)}.', 'Pass the one to use.')
+    if len(found) > 1:
+        probs.add(root, f'several {what} files: {", ".join(f.name for f in found)}.', 'Pass the one to use.')
     return found[0] if found else None
 
 def _pods_info(root:Path, info_p:Path|None, folders:list, probs:_Problems) -> tuple:
     "(classes, class_to_idx, class_to_sc, class_to_split) from the info file, or the train folders when there is none."
     if not info_p: return folders, {}, {}, {}
     try: meta = read_json(info_p)
-    except DataError as e: probs.add(info_p, str(e).split(': ', 1)[-1]); meta = {}
+    except DataError as e:
+        probs.add(info_p, str(e).split(': ', 1)[-1])
+        meta = {}
     classes = list(meta.get('classes') or meta.get('class_to_idx', {}) or [])
     if not classes: probs.add(info_p, 'no "classes" list.', 'Add "classes": [instance names].')
     dup = [c for c, n in Counter(classes).items() if n > 1]
@@ -333,7 +350,8 @@ def _pods_info(root:Path, info_p:Path|None, folders:list, probs:_Problems) -> tu
     ids = Counter(c2i.values())
     for k, v in c2i.items():
         if ids[v] > 1:
-            probs.add(info_p, f'class_to_idx gives id {v} to several classes ({k!r} among them).', 'Give each class its own id.')
+            probs.add(info_p, f'class_to_idx gives id {v} to several classes ({k!r} among them).',
+                      'Give each class its own id.')
     for c in folders:
         if c not in classes:
             probs.add(root/'train'/c, f'folder is not a class of {info_p.name}; it is ignored.',
@@ -361,7 +379,8 @@ def _pods_split(root:Path, split:str, classes:list, need_masks:tuple, index:dict
     "The items of one split: images with their masks and distribution-shift labels."
     sdir, mdir, items = root/split, root/f'{split}_masks', []
     if not sdir.is_dir():
-        if split == 'train' or split in need_masks: probs.add(sdir, f'missing folder {split}/.', f'Add {split}/<instance>/ folders.')
+        if split == 'train' or split in need_masks:
+            probs.add(sdir, f'missing folder {split}/.', f'Add {split}/<instance>/ folders.')
         return items
     if split in need_masks and not mdir.is_dir():
         probs.add(mdir, f'missing folder {split}_masks/: masks are needed for {split} images.',
@@ -388,7 +407,7 @@ def read_pods(root:str|Path, # dataset folder
               annos:str|Path|None=None, # `*_image_annos.json`; found in `root` when None
               need_masks:tuple=(), # splits whose images must have masks, e.g. ('train', 'test_dense')
               negatives_root:str|Path|None=None, # category negatives (default: `root/negatives` if present)
-              check_images:bool|tuple=False, # decode every image and mask (slow; `check-data` does it), or those of these splits
+              check_images:bool|tuple=False, # decode every image and mask (slow), or only those of these splits
               _probs:_Problems|None=None,
              ) -> Dataset|None:
     "Read a PODS-layout dataset."
@@ -403,17 +422,23 @@ def read_pods(root:str|Path, # dataset folder
     folders = sorted(p.name for p in (root/'train').iterdir() if p.is_dir() and not p.name.startswith('.'))
     classes, c2i, c2sc, c2sp = _pods_info(root, info_p, folders, probs)
     classes = _check_names(classes, info_p or root/'train', probs)
-    if not classes: probs.add(root/'train', 'no instance folders.', 'Add train/<instance>/ folders with 3 photos each.'); return None
+    if not classes:
+        probs.add(root/'train', 'no instance folders.', 'Add train/<instance>/ folders with 3 photos each.')
+        return None
     category = {c: c2sc.get(c) or c.split('_', 1)[0] for c in classes}
     good = set(_check_names(sorted(set(category.values())), info_p or root/'train', probs, 'category'))
-    classes = [c for c in classes if category[c] in good]; category = {c: category[c] for c in classes}
+    classes = [c for c in classes if category[c] in good]
+    category = {c: category[c] for c in classes}
     index = _anno_key_index(read_json(annos_p)) if annos_p else {}
     used = set()
-    items = [it for split in SPLITS for it in _pods_split(root, split, classes, need_masks, index, annos_p, used, check_images, probs)]
-    if index and not probs.strict: _unused_annotations(annos_p, index, used, probs)   # check-data: every annotated file must exist
+    items = [it for split in SPLITS for it in _pods_split(root, split, classes, need_masks, index, annos_p, used,
+                                                          check_images, probs)]
+    if index and not probs.strict:
+        _unused_annotations(annos_p, index, used, probs)   # check-data: every annotated file must exist
     neg = Path(negatives_root) if negatives_root else default_negatives_root(root)
     return Dataset(root, 'pods', classes, category, items, {c: c2sp.get(c, 'test') for c in classes},
-                   c2i or {c: i for i, c in enumerate(classes)}, neg, [p for p in probs.items if p.severity == 'warning'])
+                   c2i or {c: i for i, c in enumerate(classes)}, neg,
+                   [p for p in probs.items if p.severity == 'warning'])
 
 def _unused_annotations(annos_p:Path, index:dict, used:set, probs:_Problems):
     "Report annotation entries that name no image of the dataset."
@@ -426,10 +451,14 @@ def _unused_annotations(annos_p:Path, index:dict, used:set, probs:_Problems):
 def _check_image(p:Path, m:Path|None, probs:_Problems):
     "Decode an image (and its mask) fully, recording any problem."
     try: im = load_image(p)
-    except DataError as e: probs.add(p, str(e).split(': ', 1)[-1]); return
+    except DataError as e:
+        probs.add(p, str(e).split(': ', 1)[-1])
+        return
     if m is None: return
     try: mask = load_mask(m, size=im.size, image_path=p)
-    except DataError as e: probs.add(m, str(e).split(': ', 1)[-1]); return
+    except DataError as e:
+        probs.add(m, str(e).split(': ', 1)[-1])
+        return
     if not mask.any(): probs.add(m, 'mask is empty (no pixel >= 128).', 'Redraw the mask.', 'warning')
     elif m.suffix.lower() in ('.jpg', '.jpeg') and faint_fraction(m) > 0.05:
         probs.add(m, 'JPEG mask with many faint non-zero pixels (compression noise); prpg thresholds at 128, '
@@ -447,7 +476,8 @@ def read_flat(root:str|Path, # folder of instance folders
     root, probs = _open_folder(root, _probs)
     if probs is None: return None
     csv_p = Path(classes_csv) if classes_csv else root/'classes.csv'
-    folders = sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(('.', '_')) and p.name != 'negatives')
+    folders = sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(('.',
+        '_')) and p.name != 'negatives')
     category = {}
     if csv_p.is_file():
         with open(csv_p, newline='', encoding='utf-8') as f:
@@ -456,27 +486,31 @@ def read_flat(root:str|Path, # folder of instance folders
         ic = next((c for c in ('subject', 'instance', 'name') if c in cols), None)
         cc = next((c for c in ('class', 'category') if c in cols), None)
         if not ic or not cc:
-            probs.add(csv_p, f'needs columns subject (or instance) and class (or category); found {", ".join(cols) or "none"}.',
-                      'Write a header line: subject,class')
+            probs.add(csv_p,
+                      'needs columns subject (or instance) and class (or category); found '
+                      f'{", ".join(cols) or "none"}.', 'Write a header line: subject,class')
             return None
         names = [r[ic].strip() for r in rows]
         for n, k in Counter(names).items():
             if k > 1: probs.add(csv_p, f'instance {n!r} is listed {k} times.', 'List each instance once.')
         category = {r[ic].strip(): r[cc].strip() for r in rows}
         for n in category:
-            if n not in folders: probs.add(root/n, f'instance {n!r} in {csv_p.name} has no folder.', 'Add the folder or remove the row.')
+            if n not in folders:
+                probs.add(root/n, f'instance {n!r} in {csv_p.name} has no folder.', 'Add the folder or remove the row.')
         for n in folders:
             if n not in category: probs.add(root/n, f'folder is not listed in {csv_p.name}; its category is unknown.',
                                             f'Add a row "{n},<category>".')
     else:
-        probs.add(csv_p, 'no classes.csv: every instance gets its own category.', 'Add classes.csv (subject,class).', 'warning')
+        probs.add(csv_p, 'no classes.csv: every instance gets its own category.', 'Add classes.csv (subject,class).',
+                  'warning')
         category = {n: n for n in folders}
     _check_names(folders, root, probs)
     good = set(_check_names(sorted(set(category.values())), csv_p if csv_p.is_file() else root, probs, 'category'))
     instances = sorted(n for n in category if n in folders and category[n] in good)
     items = []
     for n in instances:
-        ims = list_images(root/n); _unsupported(root/n, probs)
+        ims = list_images(root/n)
+        _unsupported(root/n, probs)
         if len(ims) < n_train:
             probs.add(root/n, f'has {len(ims)} image(s); {n_train} are needed as references.', 'Add photos.')
         for k, p in enumerate(ims):
@@ -494,23 +528,26 @@ def read_photos(folder:str|Path, # one folder with 3+ photos of one object
                 category:str='object', # semantic category noun, e.g. "mug"
                 min_photos:int=3,
                 negatives_root:str|Path|None=None,
-                masks:str|Path|None=None, # folder of masks named <photo stem>.png (default: <folder>/masks if it exists)
+                masks:str|Path|None=None, # folder of masks named <photo stem>.png (default: <folder>/masks, if any)
                 check_images:bool=False,
                 _probs:_Problems|None=None,
                ) -> Dataset|None:
     "Read \"my photos\": one folder with 3+ images of one object, all used as references."
     folder, probs = _open_folder(folder, _probs, 'folder not found.')
     if probs is None: return None
-    ims = list_images(folder); _unsupported(folder, probs)
+    ims = list_images(folder)
+    _unsupported(folder, probs)
     if len(ims) < min_photos:
-        probs.add(folder, f'has {len(ims)} photo(s); at least {min_photos} of the object are needed.', 'Add photos (JPEG or PNG).')
+        probs.add(folder, f'has {len(ims)} photo(s); at least {min_photos} of the object are needed.',
+                  'Add photos (JPEG or PNG).')
     name = name or folder.name
     if check_images:
         for p in ims: _check_image(p, None, probs)
     mdir = Path(masks) if masks else folder/'masks'
     mk = _stems(mdir) if mdir.is_dir() else {}
-    return Dataset(folder, 'photos', [name], {name: category}, [Item(p, name, 'train', None, mk.get(p.stem)) for p in ims],
-                   {name: 'test'}, {name: 0}, Path(negatives_root) if negatives_root else None,
+    return Dataset(folder, 'photos', [name], {name: category},
+                   [Item(p, name, 'train', None, mk.get(p.stem)) for p in ims], {name: 'test'}, {name: 0},
+                   Path(negatives_root) if negatives_root else None,
                    [p for p in probs.items if p.severity == 'warning'])
 
 # %% ../nbs/01_data.ipynb #46a52ef9
@@ -522,8 +559,8 @@ def detect_layout(root:str|Path) -> str:
     if (root/'classes.csv').is_file(): return 'flat'
     if any(is_image_file(p) for p in root.iterdir()): return 'photos'
     if any(p.is_dir() and list_images(p) for p in root.iterdir()): return 'flat'
-    raise DataError(f'{root}: cannot tell the layout: no train/ folder (PODS), no classes.csv or instance folders (flat), '
-                    'and no photos (my photos).')
+    raise DataError(f'{root}: cannot tell the layout: no train/ folder (PODS), no classes.csv or instance folders '
+                    '(flat), and no photos (my photos).')
 
 _READERS = {'pods': read_pods, 'flat': read_flat, 'photos': read_photos}
 
@@ -533,7 +570,8 @@ def load_dataset(root:str|Path, # dataset folder
                  verify:bool|tuple=False, # decode every image (and mask) now, or those of these splits, e.g. ('train',)
                  **kwargs, # passed to the reader (`need_masks`, `n_train`, `category`...)
                 ) -> Dataset:
-    "Read any supported dataset layout; raises a `DataError` naming the first problem (with `verify`, the first broken image)."
+    """Read any supported dataset layout; raises a `DataError` naming the first problem (with `verify`, the first broken
+    image)."""
     layout = detect_layout(root) if layout == 'auto' else layout
     if layout not in _READERS: raise DataError(f'unknown layout {layout!r}; use one of auto, {", ".join(_READERS)}.')
     return _READERS[layout](root, check_images=verify, **kwargs)
@@ -564,7 +602,8 @@ class CheckReport:
         if self.dataset:
             lines += ['', self.dataset.table(), '', 'images per split: ' +
                       ', '.join(f'{k}={v}' for k, v in self.split_counts().items())]
-        lines += ['', f'{len(self.errors)} error(s), {len(self.warnings)} warning(s)'] + [f'  {p}' for p in self.problems]
+        lines += ['',
+                  f'{len(self.errors)} error(s), {len(self.warnings)} warning(s)'] + [f'  {p}' for p in self.problems]
         return '\n'.join(lines)
 
 # %% ../nbs/01_data.ipynb #909a7339
@@ -586,9 +625,11 @@ def _check_negatives(ds:Dataset, probs:_Problems):
     "Triplets need negatives of every category: from the dataset's negatives folder, or generated."
     if ds.negatives_root is None:
         probs.add(ds.root, 'no negatives/ folder: triplets need same-category negatives.',
-                  'Generate them (prpg generate negatives --category C) and pass --negatives_root, or add negatives/<category>/.', 'warning')
+                  'Generate them (prpg generate negatives --category C) and pass --negatives_root, or add '
+                  'negatives/<category>/.', 'warning')
         return
     for c in ds.categories:
         try: find_negatives(ds.negatives_root, c)
-        except DataError: probs.add(ds.negatives_root, f'no negatives for category {c!r}, which the triplets of its instances need.',
-                                    f'Add {ds.negatives_root}/{c}/ with images of other {c}s, or generate them.')
+        except DataError:
+            probs.add(ds.negatives_root, f'no negatives for category {c!r}, which the triplets of its instances need.',
+                                        f'Add {ds.negatives_root}/{c}/ with images of other {c}s, or generate them.')

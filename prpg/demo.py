@@ -10,7 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .core import ConfigError, atomic_write, machine, save_config, stable_hash, text_table, to_dict, write_json, read_json
+from .core import (ConfigError, atomic_write, machine, save_config, stable_hash, text_table, to_dict, write_json,
+                       read_json)
 from .data import check_dataset, load_dataset
 from .demo_data import DemoConfig, build_demo
 from .triplets import TripletConfig, make_triplets
@@ -22,7 +23,8 @@ from .features import DenseCache
 from .models import LoraSettings, load_backbone
 from .features import FeatureCache
 from .evaluate import GlobalOptions
-from .report import aggregate, compare, evaluate_run, format_deltas, format_table, report, verdict_lines
+from .evaluate import evaluate_run
+from .report import aggregate, compare, format_deltas, format_table, report, verdict_lines
 from .stats import LEVEL, verdict
 
 # %% auto #0
@@ -30,7 +32,8 @@ __all__ = ['DEMO_LORA_TARGETS', 'SUMMARY_METRICS', 'DemoRunConfig', 'summary_mar
            'select_recipe']
 
 # %% ../nbs/50_demo.ipynb #f275cc06
-DEMO_LORA_TARGETS = ['attn.qkv', 'attn.proj', 'mlp.fc1', 'mlp.fc2']   # every linear layer of the blocks: chosen on the val instances
+# every linear layer of the blocks: chosen on the val instances
+DEMO_LORA_TARGETS = ['attn.qkv', 'attn.proj', 'mlp.fc1', 'mlp.fc2']
 
 def _demo_train() -> TrainConfig:
     # fp32: no machine trains in bf16 while another trains in fp32 (AVX2-only CPUs have no fast bf16)
@@ -38,7 +41,8 @@ def _demo_train() -> TrainConfig:
                        precision='fp32', patch_weight=1.0, lora=LoraSettings(targets=list(DEMO_LORA_TARGETS)))
 
 def _demo_data() -> DemoConfig:
-    # 4 categories x 6 instances (2 val, 4 test each), 10 test images per instance and split: means over 16 test instances
+    # 4 categories x 6 instances (2 val, 4 test each), 10 test images per instance and split:
+    # means over 16 test instances
     return DemoConfig(categories=['mug', 'bottle', 'shoe', 'lamp'], instances_per_category=6, n_val_per_category=2,
                       n_test_per_shift=10, n_dense_per_shift=4, n_negatives=60)
 
@@ -48,30 +52,37 @@ class DemoRunConfig:
     "The offline demo job."
     out: Path = Path('runs/demo')
     data: DemoConfig = field(default_factory=_demo_data)
-    triplets: TripletConfig = field(default_factory=lambda: TripletConfig(num_triplets=960, positives='auto', distinct=True,
-                                                                          hard_negative_frac=0.5, other_category_frac=0.3))
+    triplets: TripletConfig = field(default_factory=lambda: TripletConfig(num_triplets=960, positives='auto',
+                                                                          distinct=True, hard_negative_frac=0.5,
+                                                                          other_category_frac=0.3))
     train: TrainConfig = field(default_factory=_demo_train)
     instances: list[str] = field(default_factory=list)   # empty = every test-class instance (all when no class split)
-    cutpaste: CutPasteConfig = field(default_factory=lambda: CutPasteConfig(n_per_instance=60, size=(128, 128), rotate=45.0,
-                                                                          backgrounds='negatives'))   # rotate 45: the pose split's range
+    # rotate 45: the pose split's range
+    cutpaste: CutPasteConfig = field(default_factory=lambda: CutPasteConfig(n_per_instance=60, size=(128, 128),
+                                                                          rotate=45.0, backgrounds='negatives'))
     stages: list[str] = field(default_factory=lambda: ['cutpaste', 'triplets', 'train', 'evaluate'])
-    dense: DenseOptions = field(default_factory=lambda: DenseOptions(grid=16, precision='fp32'))   # 16 x 8-px patches = the demo's 128 px
+    # 16 x 8-px patches = the demo's 128 px
+    dense: DenseOptions = field(default_factory=lambda: DenseOptions(grid=16, precision='fp32'))
     evaluate: GlobalOptions = field(default_factory=lambda: GlobalOptions(precision='fp32'))   # fp32 on every CPU
-    select: dict = field(default_factory=dict)   # `prpg demo --select`: recipes (dotted keys -> lists) tried on the val instances
+    # `prpg demo --select`: recipes (dotted keys -> lists) tried on the val instances
+    select: dict = field(default_factory=dict)
 
 # %% ../nbs/50_demo.ipynb #8e3ecaff
-SUMMARY_METRICS = ('classification_ap', 'classification_ap_lookalikes', 'retrieval_ndcg', 'detection_ap', 'segmentation_ap')
+SUMMARY_METRICS = ('classification_ap', 'classification_ap_lookalikes', 'retrieval_ndcg', 'detection_ap',
+                   'segmentation_ap')
 
 def _means(results:list[dict]) -> dict:
     "{metric: {generic, personalized}} means over the results (`report.aggregate`'s overall rows)."
     rows = {r['model']: r for r in aggregate(results) if r['split'] == 'all'}
-    return {k: {'generic': rows['pretrained'].get(k, float('nan')), 'personalized': rows['personalized'].get(k, float('nan'))}
+    return {k: {'generic': rows['pretrained'].get(k, float('nan')),
+                'personalized': rows['personalized'].get(k, float('nan'))}
             for k in SUMMARY_METRICS}
 
 # %% ../nbs/50_demo.ipynb #ecae211b
 def _summarize(results:list[dict]) -> dict:
     "The summary's evaluation part: means, paired differences with intervals on the test-class instances, verdicts."
-    test = [r for r in results if r.get('class_split') == 'test'] or results      # PODS-style: report on the test classes
+    # PODS-style: report on the test classes
+    test = [r for r in results if r.get('class_split') == 'test'] or results
     cmp = compare(test, metrics=SUMMARY_METRICS)
     s = {**_means(results),
          'delta': cmp['all'], 'delta_per_split': {sh: v for sh, v in cmp.items() if sh != 'all'},
@@ -81,7 +92,8 @@ def _summarize(results:list[dict]) -> dict:
          'test_classes': {'instances': len(test), **_means(test)}}
     ap, la = cmp['all']['classification_ap'], cmp['all']['classification_ap_lookalikes']
     s['improved_instances'], s['improved_instances_lookalikes'] = ap['improved'], la['improved']
-    s['per_instance'] = {r['instance']: {'class_split': r.get('class_split'), **{k: {'generic': r['models']['pretrained'].get(k),
+    s['per_instance'] = {r['instance']: {'class_split': r.get('class_split'),
+                                         **{k: {'generic': r['models']['pretrained'].get(k),
                                          'personalized': r['models']['personalized'].get(k)} for k in SUMMARY_METRICS}}
                          for r in results}
     return s
@@ -99,7 +111,8 @@ def summary_markdown(summary:dict) -> str:
     lines = [f"Means and Δ = personalized − generic paired over {who}, {LEVEL:.0%} bootstrap interval "
              f"(machine: {m.get('cpu', '?')}, {'/'.join(m.get('flags', [])) or 'no SIMD flags read'}, "
              f"torch kernels {m.get('kernels', '?')}, {m.get('cores', '?')} cores).", '',
-             '| metric | generic | personalized | Δ | 95 % interval | improved | verdict |', '|---|---|---|---|---|---|---|']
+             '| metric | generic | personalized | Δ | 95 % interval | improved | verdict |',
+             '|---|---|---|---|---|---|---|']
     for k, d in summary['delta'].items():
         ci = '-' if d['lo'] != d['lo'] else f"[{d['lo']:+.3f}, {d['hi']:+.3f}]"
         lines.append(f"| {k} | {f(t[k]['generic'])} | {f(t[k]['personalized'])} | {d['mean']:+.3f} | {ci} | "
@@ -117,7 +130,8 @@ def _print_results(results:list[dict], rows:list[dict], summary:dict, out:Path):
         tab.append((r['instance'], r.get('class_split', '-'), *(f(x.get(m)) for m in SUMMARY_METRICS for x in (g, p))))
     tab.append(('MEAN', 'all', *(f(summary[m][k]) for m in SUMMARY_METRICS for k in ('generic', 'personalized'))))
     print('\n' + text_table(tab))
-    print("AP: all other instances as negatives (the reference protocol); look-alike AP: only the same category's instances; "
+    print("AP: all other instances as negatives (the reference protocol); look-alike AP: only the same category's "
+          "instances; "
           'det/seg AP: COCO AP@[.5:.95] on test_dense/ (threshold mode).')
     print('\nper split (mean ± std over instances):\n' + format_table(rows))
     print(f"\npersonalized − generic, paired over {_who(summary)} ({LEVEL:.0%} bootstrap intervals):")
@@ -129,7 +143,9 @@ def _print_results(results:list[dict], rows:list[dict], summary:dict, out:Path):
 class _Steps:
     "Numbered progress lines `[k/n] what (seconds)`."
     def __init__(self, n:int, say, k:int=0): self.n, self.say, self.k = n, say, k
-    def __call__(self, msg:str): self.k += 1; self.say(f'[{self.k}/{self.n}] {msg}')
+    def __call__(self, msg:str):
+        self.k += 1
+        self.say(f'[{self.k}/{self.n}] {msg}')
 
 def _demo_data(cfg:DemoRunConfig, steps:_Steps, verbose:bool) -> tuple:
     "Build and check the demo benchmark; returns (dataset, instances to personalize, summary so far)."
@@ -144,11 +160,13 @@ def _demo_data(cfg:DemoRunConfig, steps:_Steps, verbose:bool) -> tuple:
     # by default the test-class instances: the val ones serve `select_recipe`, and the report is on the test ones
     insts = cfg.instances or [i for i in ds.instances if ds.class_split.get(i, 'test') == 'test'] or ds.instances
     summary = {'stages_done': ['data', 'check'],
-               'dataset': {'root': str(root), 'instances': len(ds.instances), 'categories': ds.categories, 'images': len(ds.items),
-                           'split_counts': rep.split_counts(), 'negatives': {c: len(ds.negatives(c)) for c in ds.categories}},
+               'dataset': {'root': str(root), 'instances': len(ds.instances), 'categories': ds.categories,
+                           'images': len(ds.items), 'split_counts': rep.split_counts(),
+                           'negatives': {c: len(ds.negatives(c)) for c in ds.categories}},
                'check': {'errors': len(rep.errors), 'warnings': len(rep.warnings)},
-               'note': ('The demo benchmark is procedurally drawn (prpg.demo_data), not real photographs, and "generic" is a tiny '
-                        'ViT prpg pretrained self-supervised on other drawn objects, a stand-in for a pretrained model like DINOv2.')}
+               'note': ('The demo benchmark is procedurally drawn (prpg.demo_data), not real photographs, and '
+                        '"generic" is a tiny ViT prpg pretrained self-supervised on other drawn objects, a stand-in '
+                        'for a pretrained model like DINOv2.')}
     return ds, insts, summary
 
 # %% ../nbs/50_demo.ipynb #2410a6c1
@@ -157,8 +175,10 @@ def _demo_cutpaste(cfg:DemoRunConfig, ds, insts:list, out:Path, summary:dict, st
     from tqdm.auto import tqdm
     t1, syn = time.time(), None
     gdir = out/'synthetic'/stable_hash([to_dict(cfg.cutpaste), cfg.data.seed], 10)
-    for inst in tqdm(insts, desc='cut/paste', disable=not verbose): syn = cutpaste_positives(ds, inst, gdir, cfg.cutpaste)
-    summary['synthetic'] = str(syn); summary['stages_done'].append('cutpaste')
+    for inst in tqdm(insts, desc='cut/paste', disable=not verbose):
+        syn = cutpaste_positives(ds, inst, gdir, cfg.cutpaste)
+    summary['synthetic'] = str(syn)
+    summary['stages_done'].append('cutpaste')
     steps(f'cut/paste positives: {cfg.cutpaste.n_per_instance} per instance in {syn} ({time.time() - t1:.1f}s)')
     return syn
 
@@ -167,9 +187,11 @@ def _demo_triplets(cfg:DemoRunConfig, ds, insts:list, out:Path, syn, summary:dic
     t2, trip = time.time(), {}
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
-        tdir = out/'triplets'/stable_hash([to_dict(cfg.triplets), cfg.data.seed, str(syn)], 10)   # another config never clashes with these
+        # another config never clashes with these
+        tdir = out/'triplets'/stable_hash([to_dict(cfg.triplets), cfg.data.seed, str(syn)], 10)
         for inst in insts: trip[inst] = make_triplets(ds, inst, tdir/f'{inst}.csv', cfg.triplets, synthetic_root=syn)
-    summary['triplets'] = {i: str(p) for i, p in trip.items()}; summary['stages_done'].append('triplets')
+    summary['triplets'] = {i: str(p) for i, p in trip.items()}
+    summary['stages_done'].append('triplets')
     steps(f'triplets: {len(trip)} files of {cfg.triplets.num_triplets} ({time.time() - t2:.1f}s)')
     return trip
 
@@ -180,26 +202,31 @@ def _demo_train(cfg:DemoRunConfig, insts:list, trip:dict, out:Path, summary:dict
     t3 = time.time()
     if cfg.train.backbone == 'demo_generic' and cfg.train.weights is None:   # built here so its time is reported apart
         gp = demo_generic_path(progress=verbose)
-        steps(f'generic backbone (tiny self-supervised ViT; a stand-in, not a pretrained model): {gp} ({time.time() - t3:.1f}s)')
+        steps(f'generic backbone (tiny self-supervised ViT; a stand-in, not a pretrained model): {gp} '
+              f'({time.time() - t3:.1f}s)')
     t4, runs = time.time(), {}
     for inst in tqdm(insts, desc='personalizing', disable=not verbose):
         runs[inst] = train(dataclasses.replace(cfg.train, triplets=trip[inst], name=inst, out_root=out/'runs'))
-    summary['runs'] = {i: str(r) for i, r in runs.items()}; summary['stages_done'].append('train')
+    summary['runs'] = {i: str(r) for i, r in runs.items()}
+    summary['stages_done'].append('train')
     steps(f'train: {len(runs)} LoRA adapters ({time.time() - t4:.1f}s)')
     return runs
 
 # %% ../nbs/50_demo.ipynb #4857875e
 def _demo_evaluate(cfg:DemoRunConfig, runs:dict, out:Path, summary:dict, steps:_Steps, verbose:bool):
-    "Pretrained vs personalized on every run (a rerun reuses each run's results.json when nothing changed), then the report."
+    """Pretrained vs personalized on every run (a rerun reuses each run's results.json when nothing changed), then the
+    report."""
     t5, cache, dcache = time.time(), FeatureCache(), DenseCache()
     pre = load_backbone(cfg.train.backbone, cfg.train.weights, cfg.train.image_size, cfg.train.embedding)
-    results = [evaluate_run(r, cache=cache, pretrained=pre, figures=False, opts=cfg.evaluate, dense=cfg.dense, dense_cache=dcache,
-                            reuse=True) for r in runs.values()]
+    results = [evaluate_run(r, cache=cache, pretrained=pre, figures=False, opts=cfg.evaluate, dense=cfg.dense,
+                            dense_cache=dcache, reuse=True) for r in runs.values()]
     rows = report(results, out/'report')
     summary.update(_summarize(results))
-    summary['report'] = str(out/'report'); summary['stages_done'].append('evaluate')
+    summary['report'] = str(out/'report')
+    summary['stages_done'].append('evaluate')
     steps(f'evaluate: {len(results)} instances, pretrained + personalized, global + dense ({time.time() - t5:.1f}s; '
-          + (f'features cached: {cache.hits} hits, {cache.misses} computed; dense: {dcache.hits} hits, {dcache.misses} computed)'
+          + (f'features cached: {cache.hits} hits, {cache.misses} computed; dense: {dcache.hits} hits, {dcache.misses} '
+             'computed)'
              if cache.hits + cache.misses else "every run's eval/results.json reused: same models, data and options)"))
     if results and results[0].get('dense_skipped'): steps.say(results[0]['dense_skipped'])
     if verbose: _print_results(results, rows, summary, out)
@@ -209,7 +236,9 @@ def run_demo(cfg:DemoRunConfig|None=None, # job configuration
              verbose:bool=True, # print progress and the final table
             ) -> dict:
     "Run the demo pipeline; returns the summary (also written to `cfg.out/summary.json`)."
-    cfg = cfg or DemoRunConfig(); out = Path(cfg.out); out.mkdir(parents=True, exist_ok=True)
+    cfg = cfg or DemoRunConfig()
+    out = Path(cfg.out)
+    out.mkdir(parents=True, exist_ok=True)
     say = print if verbose else (lambda *a, **k: None)
     save_config(cfg, out/'config.yaml')
     t0 = time.time()
@@ -234,7 +263,8 @@ def with_overrides(cfg:DemoRunConfig, point:dict) -> DemoRunConfig:
     for k, v in point.items():
         cur, *path = d, *k.split('.')
         for kk in path[:-1]:
-            if not isinstance(cur.get(kk), dict): raise ConfigError(f'select: {k!r} is not a demo setting (no section {kk!r}).')
+            if not isinstance(cur.get(kk), dict):
+                raise ConfigError(f'select: {k!r} is not a demo setting (no section {kk!r}).')
             cur = cur[kk]
         if path[-1] not in cur: raise ConfigError(f'select: {k!r} is not a demo setting.')
         cur[path[-1]] = v
@@ -247,24 +277,30 @@ def _score(delta:dict) -> tuple:
 
 # %% ../nbs/50_demo.ipynb #8f6b3685
 def select_recipe(cfg:DemoRunConfig, verbose:bool=True) -> dict:
-    "Run every point of `cfg.select` on the val instances; returns {'points': [...], 'best': point} (also in `out/select/selection.json`)."
+    """Run every point of `cfg.select` on the val instances; returns {'points': [...], 'best': point} (also in
+    `out/select/selection.json`)."""
     from prpg.sweep import grid_points, point_name
     from tqdm.auto import tqdm
     pts = grid_points(cfg.select)
     info = read_json(build_demo(cfg.data, progress=verbose)/'demo_info.json')
     val = [i for i, sp in info['class_to_split'].items() if sp == 'val']
-    if not val: raise ConfigError('select: the demo benchmark has no val instances; set data.n_val_per_category above 0.')
+    if not val:
+        raise ConfigError('select: the demo benchmark has no val instances; set data.n_val_per_category above 0.')
     rows, out = [], Path(cfg.out)/'select'
     for p in tqdm(pts, desc=f'recipes on {len(val)} val instances', disable=not verbose):
-        c = with_overrides(cfg, p); c.instances, c.select, c.out = val, {}, out/point_name(p)
+        c = with_overrides(cfg, p)
+        c.instances, c.select, c.out = val, {}, out/point_name(p)
         s = run_demo(c, verbose=False)
         rows.append({'point': p, 'delta': s['delta'], 'verdict': s['verdict'], 'score': list(_score(s['delta']))})
     best = max(rows, key=lambda r: tuple(r['score']))['point']
-    res = {'val_instances': val, 'points': rows, 'best': best, 'rule': 'most metrics better on val, then mean of delta / interval width'}
+    res = {'val_instances': val, 'points': rows, 'best': best,
+           'rule': 'most metrics better on val, then mean of delta / interval width'}
     write_json(out/'selection.json', res)
     if verbose:
-        keys = list(cfg.select); short = ('AP', 'look-alike AP', 'NDCG', 'det AP', 'seg AP')
-        tab = [(*keys, *short, 'better')] + [(*(str(r['point'][k]) for k in keys), *(f"{r['delta'][m]['mean']:+.3f}" for m in SUMMARY_METRICS),
+        keys = list(cfg.select)
+        short = ('AP', 'look-alike AP', 'NDCG', 'det AP', 'seg AP')
+        tab = [(*keys, *short, 'better')] + [(*(str(r['point'][k]) for k in keys),
+                                              *(f"{r['delta'][m]['mean']:+.3f}" for m in SUMMARY_METRICS),
                                               str(r['score'][0])) for r in rows]
         print(f'\nrecipes on the {len(val)} val instances (Δ personalized − generic):\n' + text_table(tab))
         print(f'chosen: {best}   ({out/"selection.json"})')

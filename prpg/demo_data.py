@@ -46,7 +46,8 @@ class ObjectSpec:
         "A readable instance name, category first (as PODS: `mug_stripes_red`)."
         return f'{self.category}_{self.pattern}_{self.accent}_{self.decal}'
 
-    def key(self) -> tuple: return (self.pattern, self.accent, self.decal, self.decal_colour, self.proportion, self.variant)
+    def key(self) -> tuple: return (self.pattern, self.accent, self.decal, self.decal_colour, self.proportion,
+                                    self.variant)
 
 # %% ../nbs/02_demo_data.ipynb #1ebe6ee4
 def random_spec(category:str, rng:np.random.Generator) -> ObjectSpec:
@@ -55,7 +56,8 @@ def random_spec(category:str, rng:np.random.Generator) -> ObjectSpec:
     acc = cols[rng.integers(len(cols))]
     dec_col = [c for c in cols if c != acc][rng.integers(len(cols) - 1)]
     return ObjectSpec(category, PATTERNS[rng.integers(len(PATTERNS))], acc, DECALS[rng.integers(len(DECALS))],
-                      dec_col, float(PROPORTIONS[rng.integers(len(PROPORTIONS))]), VARIANTS[rng.integers(len(VARIANTS))])
+                      dec_col, float(PROPORTIONS[rng.integers(len(PROPORTIONS))]),
+                      VARIANTS[rng.integers(len(VARIANTS))])
 
 def instance_specs(category:str, n:int, seed:int) -> list[ObjectSpec]:
     "`n` distinct look-alike instances of a category with distinct names."
@@ -68,24 +70,29 @@ def instance_specs(category:str, n:int, seed:int) -> list[ObjectSpec]:
 
 # %% ../nbs/02_demo_data.ipynb #fd77631a
 def benchmark_half(spec:ObjectSpec) -> bool:
-    "True for the half of the object space benchmark instances come from (a hash of category and details); the demo's generic backbone is pretrained only on the other half."
+    """True for the half of the object space benchmark instances come from (a hash of category and details); the demo's
+    generic backbone is pretrained only on the other half."""
     return int(hashlib.sha256(repr((spec.category,) + spec.key()).encode()).hexdigest()[:8], 16) % 2 == 0
 
 def benchmark_specs(categories:list, # categories, in order
                     n:int, # instances per category
                     seed:int,
                    ) -> dict[str, list[ObjectSpec]]:
-    "`n` look-alike instances per category from the benchmark's half; no two instances, even of different categories, share the details that make them unique (pattern + accent colour, decal + its colour)."
+    """`n` look-alike instances per category from the benchmark's half; no two instances, even of different categories,
+    share the details that make them unique (pattern + accent colour, decal + its colour)."""
     used, out = set(), {}
     for c in categories:
         rng, out[c], tries = make_np_rng(seed, 'benchmark', c), [], 0
         while len(out[c]) < n:
             tries += 1
-            if tries > 20000: raise ConfigError(f'instances_per_category: cannot draw {n} instances of {c!r} with unique details; use fewer.')
+            if tries > 20000:
+                raise ConfigError(f'instances_per_category: cannot draw {n} instances of {c!r} with unique details; '
+                                  'use fewer.')
             s = random_spec(c, rng)
             pa, dc = ('pattern', s.pattern, s.accent), ('decal', s.decal, s.decal_colour)
             if s.pattern == 'plain' or s.decal == 'none' or not benchmark_half(s) or pa in used or dc in used: continue
-            used |= {pa, dc}; out[c].append(s)
+            used |= {pa, dc}
+            out[c].append(s)
     return out
 
 # %% ../nbs/02_demo_data.ipynb #8fe76b7a
@@ -96,39 +103,50 @@ def _body_shape(spec:ObjectSpec, S:int) -> list:
     "Polygons / boxes (in pixels of an S x S layer) forming the body that carries pattern and decal."
     p = spec.proportion
     if spec.category == 'mug':
-        w = 0.42 * p * S; x0 = 0.45 * S - w / 2
+        w = 0.42 * p * S
+        x0 = 0.45 * S - w / 2
         return [('rect', (x0, 0.28 * S, x0 + w, 0.86 * S))]
     if spec.category == 'bottle':
-        w = 0.34 * p * S; x0 = 0.5 * S - w / 2
+        w = 0.34 * p * S
+        x0 = 0.5 * S - w / 2
         return [('rect', (x0, 0.42 * S, x0 + w, 0.92 * S))]
     if spec.category == 'shoe':
         k = 0.5 + 0.5 * p
         pts = [(0.10, 0.72), (0.13, 0.50), (0.22, 0.40), (0.44, 0.38), (0.56, 0.50), (0.90, 0.58), (0.92, 0.72)]
         return [('poly', [(S * (0.5 + (x - 0.5) * k), S * y) for x, y in pts])]
     if spec.category == 'lamp':
-        w = 0.56 * p * S; top = 0.30 * S if spec.variant == 'a' else 0.44 * S
+        w = 0.56 * p * S
+        top = 0.30 * S if spec.variant == 'a' else 0.44 * S
         if spec.variant == 'a':
-            return [('poly', [(0.5 * S - top / 2, 0.14 * S), (0.5 * S + top / 2, 0.14 * S), (0.5 * S + w / 2, 0.52 * S), (0.5 * S - w / 2, 0.52 * S)])]
+            return [('poly',
+                     [(0.5 * S - top / 2, 0.14 * S), (0.5 * S + top / 2, 0.14 * S), (0.5 * S + w / 2, 0.52 * S),
+                      (0.5 * S - w / 2, 0.52 * S)])]
         return [('rect', (0.5 * S - w / 2, 0.14 * S, 0.5 * S + w / 2, 0.52 * S))]
     raise ConfigError(f'unknown demo category {spec.category!r}; known: {", ".join(CATEGORIES)}')
 
 # %% ../nbs/02_demo_data.ipynb #faeb35cf
 def _draw_shape(d:ImageDraw.ImageDraw, shape, fill, outline=None, width=0):
     kind, geo = shape
-    if kind == 'rect': d.rounded_rectangle(geo, radius=max(1, int((geo[2] - geo[0]) * 0.08)), fill=fill, outline=outline, width=width)
+    if kind == 'rect':
+        d.rounded_rectangle(geo, radius=max(1, int((geo[2] - geo[0]) * 0.08)), fill=fill, outline=outline, width=width)
     else: d.polygon(geo, fill=fill, outline=outline, width=width)
 
 def _bbox(shape):
     kind, geo = shape
     if kind == 'rect': return geo
-    xs, ys = zip(*geo); return (min(xs), min(ys), max(xs), max(ys))
+    xs, ys = zip(*geo)
+    return (min(xs), min(ys), max(xs), max(ys))
 
 # %% ../nbs/02_demo_data.ipynb #7aff2c8b
 def _pattern(d:ImageDraw.ImageDraw, pattern:str, box, colour, S:int):
-    x0, y0, x1, y1 = box; w, h = x1 - x0, y1 - y0; t = max(2, int(S * 0.035))
+    x0, y0, x1, y1 = box
+    w, h = x1 - x0, y1 - y0
+    t = max(2, int(S * 0.035))
     if pattern == 'stripes':
         y = y0 + h * 0.12
-        while y < y1: d.rectangle((x0, y, x1, y + t), fill=colour); y += h * 0.2
+        while y < y1:
+            d.rectangle((x0, y, x1, y + t), fill=colour)
+            y += h * 0.2
     elif pattern == 'dots':
         r = S * 0.03
         for i in range(4):
@@ -136,10 +154,12 @@ def _pattern(d:ImageDraw.ImageDraw, pattern:str, box, colour, S:int):
                 cx, cy = x0 + w * (0.15 + 0.23 * i), y0 + h * (0.1 + 0.2 * j)
                 d.ellipse((cx - r, cy - r, cx + r, cy + r), fill=colour)
     elif pattern == 'checks':
-        n = 5; cw, ch = w / n, h / n
+        n = 5
+        cw, ch = w / n, h / n
         for i in range(n):
             for j in range(n):
-                if (i + j) % 2 == 0: d.rectangle((x0 + i * cw, y0 + j * ch, x0 + (i + 1) * cw, y0 + (j + 1) * ch), fill=colour)
+                if (i + j) % 2 == 0:
+                    d.rectangle((x0 + i * cw, y0 + j * ch, x0 + (i + 1) * cw, y0 + (j + 1) * ch), fill=colour)
     elif pattern == 'zigzag':
         for yy in (0.3, 0.7):
             pts = [(x0 + w * k / 6, y0 + h * (yy + (0.08 if k % 2 else -0.08))) for k in range(7)]
@@ -150,10 +170,13 @@ def _pattern(d:ImageDraw.ImageDraw, pattern:str, box, colour, S:int):
 # %% ../nbs/02_demo_data.ipynb #4be727c1
 def _decal(d:ImageDraw.ImageDraw, decal:str, box, colour, S:int):
     if decal == 'none': return
-    x0, y0, x1, y1 = box; cx, cy, r = (x0 + x1) / 2, (y0 + y1) / 2, S * 0.085
+    x0, y0, x1, y1 = box
+    cx, cy, r = (x0 + x1) / 2, (y0 + y1) / 2, S * 0.085
     if decal == 'circle': d.ellipse((cx - r, cy - r, cx + r, cy + r), fill=colour, outline=(20, 20, 20), width=2)
-    elif decal == 'triangle': d.polygon([(cx, cy - r), (cx + r, cy + r * 0.8), (cx - r, cy + r * 0.8)], fill=colour, outline=(20, 20, 20))
-    elif decal == 'diamond': d.polygon([(cx, cy - r), (cx + r, cy), (cx, cy + r), (cx - r, cy)], fill=colour, outline=(20, 20, 20))
+    elif decal == 'triangle':
+        d.polygon([(cx, cy - r), (cx + r, cy + r * 0.8), (cx - r, cy + r * 0.8)], fill=colour, outline=(20, 20, 20))
+    elif decal == 'diamond':
+        d.polygon([(cx, cy - r), (cx + r, cy), (cx, cy + r), (cx - r, cy)], fill=colour, outline=(20, 20, 20))
     elif decal == 'star':
         pts = [(cx + (r if k % 2 == 0 else r * 0.45) * math.sin(k * math.pi / 5),
                 cy - (r if k % 2 == 0 else r * 0.45) * math.cos(k * math.pi / 5)) for k in range(10)]
@@ -165,11 +188,15 @@ def render_object(spec:ObjectSpec, # what to draw
                   light:float=1.0, # brightness factor (lighting)
                  ) -> Image.Image:
     "Draw one object on a transparent square RGBA layer."
-    S = 2 * size; base = _rgb(BASE_COLOUR[spec.category], light)
+    S = 2 * size
+    base = _rgb(BASE_COLOUR[spec.category], light)
     accent, dcol = _rgb(PALETTE[spec.accent], light), _rgb(PALETTE[spec.decal_colour], light)
     dark = _rgb(base, 0.55)
-    layer = Image.new('RGBA', (S, S), (0, 0, 0, 0)); d = ImageDraw.Draw(layer)
-    body = _body_shape(spec, S)[0]; bx0, by0, bx1, by1 = _bbox(body); lw = max(2, S // 60)
+    layer = Image.new('RGBA', (S, S), (0, 0, 0, 0))
+    d = ImageDraw.Draw(layer)
+    body = _body_shape(spec, S)[0]
+    bx0, by0, bx1, by1 = _bbox(body)
+    lw = max(2, S // 60)
     c = spec.category
     if c == 'mug':                                           # handle behind the body
         hx0, hx1, hy0, hy1 = bx1 - 0.04 * S, bx1 + 0.16 * S, by0 + 0.12 * S, by0 + 0.45 * S
@@ -187,21 +214,28 @@ def render_object(spec:ObjectSpec, # what to draw
                             fill=(60, 55, 50), outline=(20, 20, 20))
     if c == 'lamp':
         d.rectangle((0.47 * S, by1, 0.53 * S, 0.84 * S), fill=(90, 90, 95))
-        d.ellipse((0.3 * S, 0.80 * S, 0.7 * S, 0.90 * S) if spec.variant == 'a' else (0.36 * S, 0.80 * S, 0.64 * S, 0.92 * S),
+        d.ellipse((0.3 * S, 0.80 * S, 0.7 * S, 0.90 * S) if spec.variant == 'a' else (0.36 * S, 0.80 * S, 0.64 * S,
+            0.92 * S),
                   fill=(70, 70, 75), outline=(20, 20, 20))
     _draw_shape(d, body, base, dark, lw)
     # pattern and decal are clipped to the body
-    deco = Image.new('RGBA', (S, S), (0, 0, 0, 0)); dd = ImageDraw.Draw(deco)
+    deco = Image.new('RGBA', (S, S), (0, 0, 0, 0))
+    dd = ImageDraw.Draw(deco)
     _pattern(dd, spec.pattern, (bx0, by0, bx1, by1), accent + (255,), S)
     _decal(dd, spec.decal, (bx0, by0, bx1, by1), dcol + (255,), S)
-    clip = Image.new('L', (S, S), 0); _draw_shape(ImageDraw.Draw(clip), body, 255)
+    clip = Image.new('L', (S, S), 0)
+    _draw_shape(ImageDraw.Draw(clip), body, 255)
     deco.putalpha(Image.fromarray(np.minimum(np.asarray(deco.getchannel('A')), np.asarray(clip))))
     layer = Image.alpha_composite(layer, deco)
     _draw_shape(ImageDraw.Draw(layer), body, None, dark, lw)
-    if c == 'mug': d2 = ImageDraw.Draw(layer); d2.ellipse((bx0, by0 - 0.04 * S, bx1, by0 + 0.04 * S), fill=_rgb(base, 0.85), outline=dark, width=lw)
+    if c == 'mug':
+        d2 = ImageDraw.Draw(layer)
+        d2.ellipse((bx0, by0 - 0.04 * S, bx1, by0 + 0.04 * S), fill=_rgb(base, 0.85), outline=dark, width=lw)
     if c == 'shoe':
         d2 = ImageDraw.Draw(layer)
-        for k in range(3): d2.line((bx0 + (0.32 + 0.06 * k) * S, by0 + 0.05 * S, bx0 + (0.36 + 0.06 * k) * S, by0 + 0.12 * S), fill=(245, 245, 245), width=lw)
+        for k in range(3):
+            d2.line((bx0 + (0.32 + 0.06 * k) * S, by0 + 0.05 * S, bx0 + (0.36 + 0.06 * k) * S, by0 + 0.12 * S),
+                    fill=(245, 245, 245), width=lw)
     return layer.resize((size, size), Image.LANCZOS)
 
 # %% ../nbs/02_demo_data.ipynb #4f89a871
@@ -210,9 +244,11 @@ def _background(rng, W:int, H:int) -> Image.Image:
     c0, c1 = rng.integers(90, 235, 3), rng.integers(90, 235, 3)
     ang = rng.uniform(0, 2 * math.pi)
     yy, xx = np.mgrid[0:H, 0:W] / max(W, H)
-    t = (np.cos(ang) * xx + np.sin(ang) * yy); t = (t - t.min()) / (np.ptp(t) + 1e-9)
+    t = (np.cos(ang) * xx + np.sin(ang) * yy)
+    t = (t - t.min()) / (np.ptp(t) + 1e-9)
     img = (c0[None, None] * (1 - t[..., None]) + c1[None, None] * t[..., None])
-    im = Image.fromarray(img.astype(np.uint8)); d = ImageDraw.Draw(im, 'RGBA')
+    im = Image.fromarray(img.astype(np.uint8))
+    d = ImageDraw.Draw(im, 'RGBA')
     for _ in range(int(rng.integers(2, 6))):
         x, y, r = rng.uniform(0, W), rng.uniform(0, H), rng.uniform(0.05, 0.2) * max(W, H)
         col = tuple(int(v) for v in rng.integers(60, 250, 3)) + (int(rng.integers(20, 60)),)
@@ -230,26 +266,31 @@ SCENES = {  # object scale (fraction of the short side), max rotation (deg), pos
 }
 
 def _place(canvas:Image.Image, layer:Image.Image, rng, scale, rot, jitter, flip):
-    W, H = canvas.size; side = max(8, int(min(W, H) * rng.uniform(*scale)))
+    W, H = canvas.size
+    side = max(8, int(min(W, H) * rng.uniform(*scale)))
     lay = layer.resize((side, side), Image.LANCZOS)
     if flip and rng.random() < 0.5: lay = lay.transpose(Image.FLIP_LEFT_RIGHT)
     a = rng.uniform(*rot) * (1 if rng.random() < 0.5 else -1)
     if a: lay = lay.rotate(a, resample=Image.BICUBIC, expand=True)
-    cx = W / 2 + rng.uniform(-jitter, jitter) * W; cy = H / 2 + rng.uniform(-jitter, jitter) * H
+    cx = W / 2 + rng.uniform(-jitter, jitter) * W
+    cy = H / 2 + rng.uniform(-jitter, jitter) * H
     x, y = int(round(cx - lay.width / 2)), int(round(cy - lay.height / 2))
-    full = Image.new('RGBA', (W, H), (0, 0, 0, 0)); full.paste(lay, (x, y), lay)
+    full = Image.new('RGBA', (W, H), (0, 0, 0, 0))
+    full.paste(lay, (x, y), lay)
     return full
 
 # %% ../nbs/02_demo_data.ipynb #915e8809
 def render_scene(spec:ObjectSpec, # the target object
-                 kind:str, # a key of `SCENES`: train, in_distribution, pose, distractors, pose_and_distractors, negative
+                 kind:str, # a key of `SCENES`: train, in_distribution, pose, distractors, pose_and_distractors...
                  seed:int, # scene seed
                  size:tuple=(128, 128), # (width, height)
                  distractor_categories=CATEGORIES, # categories distractor objects are drawn from
                 ) -> tuple[Image.Image, np.ndarray]:
     "Draw one scene; returns the RGB image and the boolean mask of the target object."
     if kind not in SCENES: raise ConfigError(f'unknown scene kind {kind!r}; use one of {", ".join(SCENES)}')
-    W, H = size; p = SCENES[kind]; rng = np.random.default_rng(seed)
+    W, H = size
+    p = SCENES[kind]
+    rng = np.random.default_rng(seed)
     canvas = _background(rng, W, H).convert('RGBA')
     for _ in range(int(rng.integers(p['distract'][0], p['distract'][1] + 1))):
         other = random_spec(str(distractor_categories[rng.integers(len(distractor_categories))]), rng)
@@ -268,8 +309,9 @@ DEMO_VERSION = 2   # bump when drawing changes, so cached builds are rebuilt (2:
 @dataclass
 class DemoConfig:
     "Parameters of the offline demo benchmark."
-    BOUNDS = {'seed': '>= 0', 'instances_per_category': '>= 1', 'n_train': '>= 1', 'n_test_per_shift': '>= 1', 'n_dense_per_shift': '>= 0',
-              'n_negatives': '>= 1', 'n_val_per_category': '>= 0', 'width': '[16, 4096]', 'height': '[16, 4096]'}
+    BOUNDS = {'seed': '>= 0', 'instances_per_category': '>= 1', 'n_train': '>= 1', 'n_test_per_shift': '>= 1',
+              'n_dense_per_shift': '>= 0', 'n_negatives': '>= 1', 'n_val_per_category': '>= 0', 'width': '[16, 4096]',
+              'height': '[16, 4096]'}
     seed: int = 0
     categories: list[str] = field(default_factory=lambda: ['mug', 'bottle', 'shoe'])
     instances_per_category: int = 4
@@ -306,16 +348,18 @@ def build_demo(cfg:DemoConfig|None=None, # parameters (defaults: 3 categories x 
                progress:bool=True,
               ) -> Path:
     "Build (or reuse) the offline demo benchmark; returns its folder."
-    cfg = cfg or DemoConfig(); cfg.validate()
+    cfg = cfg or DemoConfig()
+    cfg.validate()
     root = Path(root) if root else demo_root(cfg)
     man = root/'manifest.json'
     if man.is_file() and not overwrite:
         m = read_json(man)
         if m.get('config') == asdict(cfg) and m.get('version') == DEMO_VERSION: return root
-        raise DataError(f'{root}: holds a demo build with other parameters; choose another folder or pass overwrite=True.')
+        raise DataError(f'{root}: holds a demo build with other parameters; choose another folder or pass '
+                        'overwrite=True.')
     if root.exists() and any(root.iterdir()) and not man.is_file():    # overwrite replaces only a folder prpg built
-        raise DataError(f'{root}: folder exists and is not a demo build (no manifest.json); prpg replaces only folders it '
-                        f'made, even with overwrite. Choose a new or empty folder.')
+        raise DataError(f'{root}: folder exists and is not a demo build (no manifest.json); prpg replaces only folders '
+                        f'it made, even with overwrite. Choose a new or empty folder.')
     root.parent.mkdir(parents=True, exist_ok=True)
     with atomic_dir(root) as tmp:                    # whole or not at all; replaces only a build checked above
         _write_demo(cfg, tmp, progress)
@@ -324,7 +368,8 @@ def build_demo(cfg:DemoConfig|None=None, # parameters (defaults: 3 categories x 
 
 # %% ../nbs/02_demo_data.ipynb #d514fd2c
 def _save(im:Image.Image, p:Path):
-    p.parent.mkdir(parents=True, exist_ok=True); im.save(p, format='PNG', optimize=False, compress_level=6)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    im.save(p, format='PNG', optimize=False, compress_level=6)
 
 # %% ../nbs/02_demo_data.ipynb #65335efb
 def _write_demo(cfg:DemoConfig, root:Path, progress:bool):
@@ -341,7 +386,8 @@ def _write_demo(cfg:DemoConfig, root:Path, progress:bool):
     for s, split, kind, k, fname in tqdm(jobs, desc='demo images', disable=not progress, leave=False):
         img, mask = render_scene(s, kind, make_np_rng(seed, s.name, split, kind, k).integers(2**63), size)
         _save(img, root/split/s.name/fname)
-        if split in ('train', 'test_dense'): _save(Image.fromarray(mask.astype(np.uint8) * 255), root/f'{split}_masks'/s.name/fname)
+        if split in ('train', 'test_dense'):
+            _save(Image.fromarray(mask.astype(np.uint8) * 255), root/f'{split}_masks'/s.name/fname)
         annos[f'{split}/{s.name}/{fname}'] = {'class': s.name, 'split': 'test' if split != 'train' else 'train',
                                              **({'test_split': kind} if split != 'train' else {})}
     for c in cfg.categories:
@@ -350,12 +396,14 @@ def _write_demo(cfg:DemoConfig, root:Path, progress:bool):
             s = random_spec(c, rng)
             if s.key() in taken: continue
             img, _ = render_scene(s, 'negative', int(rng.integers(2**63)), size)
-            _save(img, root/'negatives'/c/f'{k:03d}.png'); k += 1
+            _save(img, root/'negatives'/c/f'{k:03d}.png')
+            k += 1
     names = [s.name for s in inst]
     order = sorted(names)
     write_json(root/'demo_info.json', {
         'classes': order, 'class_to_idx': {n: i for i, n in enumerate(order)},
         'class_to_sc': {s.name: s.category for s in inst},
-        'class_to_split': {s.name: 'val' if i < cfg.n_val_per_category else 'test' for c in cfg.categories for i, s in enumerate(specs[c])},
+        'class_to_split': {s.name: 'val' if i < cfg.n_val_per_category else 'test' for c in cfg.categories for i,
+                           s in enumerate(specs[c])},
         'class_to_spec': {s.name: asdict(s) for s in inst}})
     write_json(root/'demo_image_annos.json', annos)

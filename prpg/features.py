@@ -21,7 +21,8 @@ __all__ = ['model_key', 'precision_tag', 'image_key', 'FeatureCache', 'embed_fil
 def _tensor_hash(sd:dict) -> str:
     h = hashlib.sha256()
     for k in sorted(sd):
-        h.update(k.encode()); h.update(sd[k].detach().float().cpu().numpy().tobytes())
+        h.update(k.encode())
+        h.update(sd[k].detach().float().cpu().numpy().tobytes())
     return h.hexdigest()[:16]
 
 def model_key(bb:Backbone) -> str:
@@ -29,7 +30,8 @@ def model_key(bb:Backbone) -> str:
     d = {**bb.describe(), 'crop_ratio': bb.spec.crop_ratio, 'mean': list(bb.spec.mean), 'std': list(bb.spec.std)}
     if getattr(bb, 'revision', None): d['revision'] = bb.revision      # the hub commit: a re-upload is a new model
     src = bb.spec.source
-    if src and Path(src).is_dir(): d['weights_files'] = files_fingerprint(sorted(p for p in Path(src).rglob('*') if p.is_file()), src)
+    if src and Path(src).is_dir():
+        d['weights_files'] = files_fingerprint(sorted(p for p in Path(src).rglob('*') if p.is_file()), src)
     lora = {k: v for k, v in bb.state_dict().items() if 'lora_' in k}
     if lora: d['adapter'] = _tensor_hash(lora)
     elif getattr(bb, 'merged_adapter', None): d['adapter'] = bb.merged_adapter
@@ -37,7 +39,8 @@ def model_key(bb:Backbone) -> str:
 
 # %% ../nbs/30_features.ipynb #7d84ec9f
 def precision_tag(bb:Backbone, precision:str='auto') -> str:
-    "The arithmetic `precision` resolves to on the backbone's device ('fp32', 'bf16', 'fp16'): part of every cache key, so bf16 features never stand in for fp32 ones."
+    """The arithmetic `precision` resolves to on the backbone's device ('fp32', 'bf16', 'fp16'): part of every cache
+    key, so bf16 features never stand in for fp32 ones."""
     dev = next(bb.parameters()).device
     return {None: 'fp32', torch.bfloat16: 'bf16', torch.float16: 'fp16'}[autocast_dtype(dev, precision)]
 
@@ -45,7 +48,8 @@ _HASHES: dict = {}
 
 def image_key(p:str|Path) -> str:
     "Identity of an image file: a hash of its bytes, computed once per (path, size, mtime, inode) in this process."
-    p = Path(p).resolve(); st = p.stat()
+    p = Path(p).resolve()
+    st = p.stat()
     k = (p.as_posix(), st.st_size, st.st_mtime_ns, st.st_ino)
     if k not in _HASHES:
         h = hashlib.blake2b(digest_size=16)
@@ -89,10 +93,12 @@ class FeatureCache:
               use_cache:bool=True, # False: always recompute (and do not store)
              ) -> torch.Tensor:
         "L2-normalised embeddings `(N, dim)` of image files, computing only those not cached yet."
-        mk = f'{model_key(bb)}-{precision_tag(bb, precision)}'; store = self._load(mk) if use_cache else {}
+        mk = f'{model_key(bb)}-{precision_tag(bb, precision)}'
+        store = self._load(mk) if use_cache else {}
         keys = [image_key(p) for p in images]
         todo = [i for i, k in enumerate(keys) if k not in store]
-        self.hits += len(keys) - len(todo); self.misses += len(todo)
+        self.hits += len(keys) - len(todo)
+        self.misses += len(todo)
         if todo:
             new = embed_files(bb, [images[i] for i in todo], batch_size, precision, progress)
             for i, e in zip(todo, new): store[keys[i]] = e.clone()
@@ -125,18 +131,24 @@ class DenseCache:
         from tqdm.auto import tqdm
         side = grid * bb.spec.patch_size
         mk = f'{model_key(bb)}-{side}-{precision_tag(bb, precision)}'
-        out = [None] * len(paths); todo = []
+        out = [None] * len(paths)
+        todo = []
         for i, p in enumerate(paths):
             f = self._file(mk, image_key(p))
-            rec = load_cache_entry(f) if use_cache and f.is_file() else None     # a bad file is discarded and recomputed
-            if rec is not None: out[i] = rec; self.hits += 1
+            # a bad file is discarded and recomputed
+            rec = load_cache_entry(f) if use_cache and f.is_file() else None
+            if rec is not None:
+                out[i] = rec
+                self.hits += 1
             else: todo.append(i)
         self.misses += len(todo)
         if not todo: return out
         with ThreadPoolExecutor(max(1, min(4, os.cpu_count() or 1))) as ex:     # decoding releases the GIL
             for s in tqdm(range(0, len(todo), batch_size), disable=not progress, desc='dense features', leave=False):
                 idx = todo[s:s + batch_size]
-                for i, rec in zip(idx, dense_records(bb, list(ex.map(lambda i: load_image(paths[i]), idx)), grid, precision)):
+                for i, rec in zip(idx,
+                                  dense_records(bb, list(ex.map(lambda i: load_image(paths[i]), idx)), grid,
+                                                precision)):
                     out[i] = rec
                     if use_cache:
                         save_state(self._file(mk, image_key(paths[i])), rec)     # safetensors + JSON, atomically

@@ -24,7 +24,12 @@ def hue_rotation(theta:torch.Tensor) -> torch.Tensor:
     "Per-sample RGB hue rotations `(B, 3, 3)` by angles `theta` (radians), through YIQ space."
     T = torch.tensor([[0.299, 0.587, 0.114], [0.596, -0.274, -0.322], [0.211, -0.523, 0.312]])
     c, s = torch.cos(theta), torch.sin(theta)
-    R = torch.zeros(len(theta), 3, 3); R[:, 0, 0] = 1; R[:, 1, 1] = c; R[:, 1, 2] = -s; R[:, 2, 1] = s; R[:, 2, 2] = c
+    R = torch.zeros(len(theta), 3, 3)
+    R[:, 0, 0] = 1
+    R[:, 1, 1] = c
+    R[:, 1, 2] = -s
+    R[:, 2, 1] = s
+    R[:, 2, 2] = c
     return torch.linalg.inv(T) @ R @ T
 
 # %% ../nbs/06_generic.ipynb #ec0f30a8
@@ -38,15 +43,22 @@ def ssl_views(x:torch.Tensor, # (B, 3, H, W) images in [0, 1]
               geometry:bool=False, # also return the (B, 2, 3) affine crops (output -> input coordinates in [-1, 1])
              ) -> torch.Tensor|tuple[torch.Tensor, torch.Tensor]:
     "One augmented view per image, batched: random resized crop, flip, hue rotation, colour jitter, grayscale."
-    B = len(x); r = lambda *sh: torch.rand(*sh, generator=g)
-    area = scale[0] + (scale[1] - scale[0]) * r(B); ar = torch.exp((r(B) - 0.5) * 2 * math.log(4 / 3))
+    B = len(x)
+    r = lambda *sh: torch.rand(*sh, generator=g)
+    area = scale[0] + (scale[1] - scale[0]) * r(B)
+    ar = torch.exp((r(B) - 0.5) * 2 * math.log(4 / 3))
     w, h = torch.sqrt(area * ar).clamp(max=1), torch.sqrt(area / ar).clamp(max=1)
-    th = torch.zeros(B, 2, 3); th[:, 0, 0] = w * torch.where(r(B) < 0.5, -1.0, 1.0); th[:, 1, 1] = h
+    th = torch.zeros(B, 2, 3)
+    th[:, 0, 0] = w * torch.where(r(B) < 0.5, -1.0, 1.0)
+    th[:, 1, 1] = h
     th[:, 0, 2], th[:, 1, 2] = (r(B) * 2 - 1) * (1 - w), (r(B) * 2 - 1) * (1 - h)
-    y = F.grid_sample(x, F.affine_grid(th, (B, 3, out, out), align_corners=False), padding_mode='reflection', align_corners=False)
+    y = F.grid_sample(x, F.affine_grid(th, (B, 3, out, out), align_corners=False), padding_mode='reflection',
+                      align_corners=False)
     y = torch.einsum('bij,bjhw->bihw', hue_rotation((r(B) * 2 - 1) * math.pi * hue), y)
     j = lambda: 1 + (r(B, 1, 1, 1) * 2 - 1) * jitter
-    y = y * j(); m = y.mean((1, 2, 3), keepdim=True); y = (y - m) * j() + m
+    y = y * j()
+    m = y.mean((1, 2, 3), keepdim=True)
+    y = (y - m) * j() + m
     lum = (y * torch.tensor([0.299, 0.587, 0.114]).view(1, 3, 1, 1)).sum(1, keepdim=True)
     sat = torch.where(r(B, 1, 1, 1) < gray, 0.0, j())
     y = ((y - lum) * sat + lum).clamp(0, 1)
@@ -55,12 +67,14 @@ def ssl_views(x:torch.Tensor, # (B, 3, H, W) images in [0, 1]
 # %% ../nbs/06_generic.ipynb #6c49e386
 def nt_xent(z1:torch.Tensor, z2:torch.Tensor, tau:float=0.2) -> torch.Tensor:
     "SimCLR's loss: each view must pick its partner among the other 2B - 1 views."
-    z = F.normalize(torch.cat([z1, z2]), dim=1); n = len(z1)
+    z = F.normalize(torch.cat([z1, z2]), dim=1)
+    n = len(z1)
     sim = (z @ z.T / tau).fill_diagonal_(float('-inf'))
     return F.cross_entropy(sim, torch.cat([torch.arange(n, 2 * n), torch.arange(n)]))
 
 def patch_centres(theta:torch.Tensor, n:int) -> torch.Tensor:
-    "Where the centres of an `n` x `n` patch grid of each view lie in its source image: `(B, n*n, 2)`, coordinates in [-1, 1]."
+    """Where the centres of an `n` x `n` patch grid of each view lie in its source image: `(B, n*n, 2)`, coordinates in
+    [-1, 1]."""
     c = (torch.arange(n) + 0.5) / n * 2 - 1
     yy, xx = torch.meshgrid(c, c, indexing='ij')
     return torch.einsum('bij,nj->bni', theta, torch.stack([xx.flatten(), yy.flatten(), torch.ones(n * n)], 1))
@@ -69,12 +83,14 @@ def patch_centres(theta:torch.Tensor, n:int) -> torch.Tensor:
 def dense_nt_xent(p1:torch.Tensor, p2:torch.Tensor, # (B, N, D) patch projections of two views
                   c1:torch.Tensor, c2:torch.Tensor, # (B, N, 2) their patch centres in the source images
                   radius:float, tau:float=0.2) -> torch.Tensor:
-    "Dense contrast: a patch of one view must pick, among the other view's patches, the one over the same place (within `radius`)."
+    """Dense contrast: a patch of one view must pick, among the other view's patches, the one over the same place
+    (within `radius`)."""
     terms = []
     for a, b, ca, cb in ((p1, p2, c1, c2), (p2, p1, c2, c1)):
         d, j = torch.cdist(ca, cb).min(-1)                                       # nearest patch of the other view
         ok = d < radius
-        logits = torch.einsum('bnd,bmd->bnm', F.normalize(a, dim=-1), F.normalize(b, dim=-1)) / tau   # within one image: cheap
+        # within one image: cheap
+        logits = torch.einsum('bnd,bmd->bnm', F.normalize(a, dim=-1), F.normalize(b, dim=-1)) / tau
         if ok.any(): terms.append(F.cross_entropy(logits[ok], j[ok]))
     return torch.stack(terms).mean() if terms else p1.sum() * 0.0
 
@@ -82,9 +98,10 @@ def dense_nt_xent(p1:torch.Tensor, p2:torch.Tensor, # (B, N, D) patch projection
 @dataclass
 class GenericConfig:
     "How the demo's generic backbone is pretrained (self-supervised, fp32)."
-    BOUNDS = {'steps': '>= 20', 'lr': '> 0', 'tau': '> 0', 'dense_weight': '>= 0', 'seed': '>= 0', 'images_per_category': '>= 1',
-              'render_size': '>= 8', 'image_size': '>= 8', 'patch_size': '>= 1', 'width': '>= 1', 'depth': '>= 1', 'heads': '>= 1',
-              'batch_size': '>= 1', 'hue': '[0, 1]'}   # fewer steps leave OneCycle no warm-up
+    BOUNDS = {'steps': '>= 20', 'lr': '> 0', 'tau': '> 0', 'dense_weight': '>= 0', 'seed': '>= 0',
+              'images_per_category': '>= 1', 'render_size': '>= 8', 'image_size': '>= 8', 'patch_size': '>= 1',
+              'width': '>= 1', 'depth': '>= 1', 'heads': '>= 1', 'batch_size': '>= 1',
+              'hue': '[0, 1]'}   # fewer steps leave OneCycle no warm-up
     seed: int = 0
     images_per_category: int = 400   # drawn scenes per category (objects outside the benchmark's half)
     render_size: int = 80            # scenes are drawn at this side, then cropped to image_size
@@ -105,7 +122,8 @@ GENERIC_VERSION = 2
 
 def _generic_scenes(cfg:GenericConfig, progress:bool) -> torch.Tensor:
     from tqdm.auto import tqdm
-    kinds = ('train', 'pose', 'distractors', 'pose_and_distractors', 'negative'); X = []
+    kinds = ('train', 'pose', 'distractors', 'pose_and_distractors', 'negative')
+    X = []
     for c in CATEGORIES:
         rng = make_np_rng(cfg.seed, 'generic-ssl', c)
         for k in tqdm(range(cfg.images_per_category), desc=f'drawing {c}', disable=not progress, leave=False):
@@ -117,30 +135,41 @@ def _generic_scenes(cfg:GenericConfig, progress:bool) -> torch.Tensor:
 
 # %% ../nbs/06_generic.ipynb #25f5510f
 def pretrain_generic(cfg:GenericConfig, out:str|Path, progress:bool=True) -> Path:
-    "Pretrain the demo's generic backbone (self-supervised instance discrimination on drawn scenes, fp32) and save it to `out`."
+    """Pretrain the demo's generic backbone (self-supervised instance discrimination on drawn scenes, fp32) and save it
+    to `out`."""
     import timm
     from timm.models import save_for_hf
     from tqdm.auto import tqdm
     X = _generic_scenes(cfg, progress)
-    args = dict(img_size=cfg.image_size, patch_size=cfg.patch_size, embed_dim=cfg.width, depth=cfg.depth, num_heads=cfg.heads)
+    args = dict(img_size=cfg.image_size, patch_size=cfg.patch_size, embed_dim=cfg.width, depth=cfg.depth,
+                num_heads=cfg.heads)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(cfg.seed)
         m = timm.create_model('vit_small_patch16_224', pretrained=False, num_classes=0, **args)
         mlp = lambda d: torch.nn.Sequential(torch.nn.Linear(d, 256), torch.nn.GELU(), torch.nn.Linear(256, 64))
         head, phead = mlp(2 * cfg.width), mlp(cfg.width)                        # projection heads, dropped after
-        opt = torch.optim.AdamW([*m.parameters(), *head.parameters(), *phead.parameters()], lr=cfg.lr, weight_decay=0.05)
+        opt = torch.optim.AdamW([*m.parameters(), *head.parameters(), *phead.parameters()], lr=cfg.lr,
+                                weight_decay=0.05)
         sched = torch.optim.lr_scheduler.OneCycleLR(opt, cfg.lr, total_steps=cfg.steps, pct_start=0.1)
         g = torch.Generator().manual_seed(cfg.seed)
-        bar = tqdm(range(cfg.steps), desc='pretraining generic backbone (self-supervised)', disable=not progress, leave=False)
+        bar = tqdm(range(cfg.steps), desc='pretraining generic backbone (self-supervised)', disable=not progress,
+                   leave=False)
         for _ in bar:
             x = X[torch.randperm(len(X), generator=g)[:cfg.batch_size]].float() / 255
             (v1, th1), (v2, th2) = (ssl_views(x, g, cfg.image_size, hue=cfg.hue, geometry=True) for _ in range(2))
-            t = m.forward_features((torch.cat([v1, v2]) - 0.5) / 0.5)               # fp32 on every CPU, never bf16 on some
+            # fp32 on every CPU, never bf16 on some
+            t = m.forward_features((torch.cat([v1, v2]) - 0.5) / 0.5)
             loss = nt_xent(*head(torch.cat([t[:, 0], t[:, 1:].mean(1)], 1)).chunk(2), cfg.tau)
             if cfg.dense_weight:
-                n = cfg.image_size // cfg.patch_size; p1, p2 = phead(t[:, 1:]).chunk(2)
-                loss = loss + cfg.dense_weight * dense_nt_xent(p1, p2, patch_centres(th1, n), patch_centres(th2, n), 2 / n, cfg.tau)
-            opt.zero_grad(); loss.backward(); opt.step(); sched.step(); bar.set_postfix(loss=f'{float(loss.detach()):.3f}')
+                n = cfg.image_size // cfg.patch_size
+                p1, p2 = phead(t[:, 1:]).chunk(2)
+                loss = loss + cfg.dense_weight * dense_nt_xent(p1, p2, patch_centres(th1, n), patch_centres(th2, n),
+                                                               2 / n, cfg.tau)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            sched.step()
+            bar.set_postfix(loss=f'{float(loss.detach()):.3f}')
     save_for_hf(m, out, model_args={**args, 'num_classes': 0}, safe_serialization=True)
     return Path(out)
 
@@ -154,5 +183,6 @@ def demo_generic_path(cfg:GenericConfig|None=None, progress:bool=True) -> Path:
         if progress: print('pretraining the demo\'s generic backbone (once; a few CPU minutes)...')
         pretrain_generic(cfg, tmp, progress)
         write_json(tmp/'prpg_generic.json', {'config': asdict(cfg), 'version': GENERIC_VERSION,
-            'note': 'toy generic backbone for the offline demo: a tiny ViT pretrained self-supervised on drawn objects; not a pretrained model'})
+            'note': 'toy generic backbone for the offline demo: a tiny ViT pretrained self-supervised on drawn '
+                    'objects; not a pretrained model'})
     return p

@@ -36,8 +36,13 @@ def in_cache(repo:str, filenames=('config.json',)) -> bool:
 def quiet():
     "Silence transformers' load reports, progress bars and warnings while loading."
     from transformers.utils import logging as hl
-    v = hl.get_verbosity(); hl.set_verbosity_error(); hl.disable_progress_bar()
+    v = hl.get_verbosity()
+    hl.set_verbosity_error()
+    hl.disable_progress_bar()
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter('ignore'); yield
-    finally: hl.set_verbosity(v); hl.enable_progress_bar()
+            warnings.simplefilter('ignore')
+            yield
+    finally:
+        hl.set_verbosity(v)
+        hl.enable_progress_bar()

@@ -23,34 +23,42 @@ def letterbox_geometry(size:tuple, # (width, height) of the original image
                        side:int, # side of the square canvas
                       ) -> tuple[float, int, int]:
     "Scale and valid (width, height) of an image letterboxed into a `side` x `side` canvas (top-left aligned)."
-    w, h = size; s = side / max(w, h)
+    w, h = size
+    s = side / max(w, h)
     return s, max(1, round(w * s)), max(1, round(h * s))
 
 def letterbox(im:Image.Image, side:int) -> tuple[torch.Tensor, tuple[int, int]]:
-    "RGB image -> uint8 tensor (3, side, side): long side scaled to `side`, padded bottom/right with black; plus valid (w, h)."
+    """RGB image -> uint8 tensor (3, side, side): long side scaled to `side`, padded bottom/right with black; plus valid
+    (w, h)."""
     _, w, h = letterbox_geometry(im.size, side)
-    canvas = Image.new('RGB', (side, side)); canvas.paste(im.resize((w, h), Image.BICUBIC), (0, 0))
+    canvas = Image.new('RGB', (side, side))
+    canvas.paste(im.resize((w, h), Image.BICUBIC), (0, 0))
     return torch.from_numpy(np.asarray(canvas).copy()).permute(2, 0, 1), (w, h)
 
 def letterbox_mask(mask:np.ndarray, side:int) -> np.ndarray:
     "Boolean (H, W) mask -> boolean (side, side) mask through the same transform as `letterbox`."
     _, w, h = letterbox_geometry((mask.shape[1], mask.shape[0]), side)
     m = Image.fromarray(mask.astype(np.uint8) * 255).resize((w, h), Image.BILINEAR)
-    out = np.zeros((side, side), bool); out[:h, :w] = np.asarray(m) >= 128
+    out = np.zeros((side, side), bool)
+    out[:h, :w] = np.asarray(m) >= 128
     return out
 
 # %% ../nbs/14_maps.ipynb #d63da672
 def grid_cells(mask_sq:np.ndarray, grid:int, min_cover:float=0.5) -> np.ndarray:
     "Cells of a `grid` x `grid` patch grid covered at least `min_cover` by a square mask."
-    side = mask_sq.shape[0]; p = side // grid
+    side = mask_sq.shape[0]
+    p = side // grid
     return mask_sq[:grid * p, :grid * p].reshape(grid, p, grid, p).mean((1, 3)) >= min_cover
 
 def box_cells(box:tuple, size:tuple, side:int, grid:int) -> np.ndarray:
-    "Cells lying entirely inside a box `(x0, y0, x1, y1)` given in original pixels (the reference's box-feature region)."
-    s, _, _ = letterbox_geometry(size, side); p = side / grid
+    """Cells lying entirely inside a box `(x0, y0, x1, y1)` given in original pixels (the reference's box-feature
+    region)."""
+    s, _, _ = letterbox_geometry(size, side)
+    p = side / grid
     x0, y0, x1, y1 = (v * s for v in box)
     j = np.arange(grid)
-    cols = (j * p >= x0 - 1e-6) & ((j + 1) * p <= x1 + 1e-6); rows = (j * p >= y0 - 1e-6) & ((j + 1) * p <= y1 + 1e-6)
+    cols = (j * p >= x0 - 1e-6) & ((j + 1) * p <= x1 + 1e-6)
+    rows = (j * p >= y0 - 1e-6) & ((j + 1) * p <= y1 + 1e-6)
     return rows[:, None] & cols[None, :]
 
 # %% ../nbs/14_maps.ipynb #f082df04
@@ -70,8 +78,10 @@ def otsu_threshold(x:np.ndarray, bins:int=256) -> float:
     x = np.asarray(x, float).ravel()
     hist, edges = np.histogram(x, bins=bins)
     mids = (edges[:-1] + edges[1:]) / 2
-    w0 = np.cumsum(hist); w1 = w0[-1] - w0
-    m0 = np.cumsum(hist * mids) / np.maximum(w0, 1); m1 = (np.sum(hist * mids) - np.cumsum(hist * mids)) / np.maximum(w1, 1)
+    w0 = np.cumsum(hist)
+    w1 = w0[-1] - w0
+    m0 = np.cumsum(hist * mids) / np.maximum(w0, 1)
+    m1 = (np.sum(hist * mids) - np.cumsum(hist * mids)) / np.maximum(w1, 1)
     between = w0 * w1 * (m0 - m1) ** 2
     return float(edges[1:][np.argmax(between[:-1])])
 
@@ -87,12 +97,15 @@ def predict_mask(sim:np.ndarray, # (H, W) similarity map
     m = s > otsu_threshold(s)
     lab, n = ndi.label(m)
     if n:
-        sizes = ndi.sum(m, lab, range(1, n + 1)); m = np.isin(lab, 1 + np.nonzero(sizes >= min_size)[0])
+        sizes = ndi.sum(m, lab, range(1, n + 1))
+        m = np.isin(lab, 1 + np.nonzero(sizes >= min_size)[0])
     disk = ndi.generate_binary_structure(2, 1)
-    m = ndi.binary_closing(m, disk); m = ndi.binary_erosion(ndi.binary_dilation(m, disk), disk)
+    m = ndi.binary_closing(m, disk)
+    m = ndi.binary_erosion(ndi.binary_dilation(m, disk), disk)
     if not m.any(): return m, None
     box = mask_box(m)
-    lab, n = ndi.label(m); sizes = ndi.sum(m, lab, range(1, n + 1))
+    lab, n = ndi.label(m)
+    sizes = ndi.sum(m, lab, range(1, n + 1))
     seg = ndi.binary_fill_holes(lab == 1 + int(np.argmax(sizes)))
     return seg, box
 
@@ -102,27 +115,37 @@ TARGETS = ('all', 'first')
 # %% ../nbs/14_maps.ipynb #46c1626e
 @torch.inference_mode()
 def dense_records(bb:Backbone, images:list, grid:int=64, precision:str='auto') -> list[dict]:
-    "Dense records of PIL images: `feats` (C, grid, grid) L2-normalised (half), `valid` (w, h) on the canvas, `size`, `side`."
-    side = grid * bb.spec.patch_size; device = next(bb.parameters()).device; dt = autocast_dtype(device, precision)
-    mean = torch.tensor(bb.spec.mean).view(1, 3, 1, 1); std = torch.tensor(bb.spec.std).view(1, 3, 1, 1)
+    """Dense records of PIL images: `feats` (C, grid, grid) L2-normalised (half), `valid` (w, h) on the canvas, `size`,
+    `side`."""
+    side = grid * bb.spec.patch_size
+    device = next(bb.parameters()).device
+    dt = autocast_dtype(device, precision)
+    mean = torch.tensor(bb.spec.mean).view(1, 3, 1, 1)
+    std = torch.tensor(bb.spec.std).view(1, 3, 1, 1)
     boxed = [letterbox(im, side) for im in images]
     x = (torch.stack([t for t, _ in boxed]).float() / 255 - mean) / std
-    was = bb.training; bb.eval()
+    was = bb.training
+    bb.eval()
     try:
         with torch.autocast(device.type, dtype=dt, enabled=dt is not None): fe = bb.dense(x.to(device))
     finally: bb.train(was)
-    return [{'feats': f.half(), 'valid': v, 'size': im.size, 'side': side} for f, (_, v), im in zip(fe.float().cpu(), boxed, images)]
+    return [{'feats': f.half(), 'valid': v, 'size': im.size, 'side': side} for f, (_, v),
+            im in zip(fe.float().cpu(), boxed, images)]
 
 # %% ../nbs/14_maps.ipynb #c714d7e2
 def _cells_or_nearest(cells:np.ndarray, box:tuple|None, size:tuple, side:int, grid:int) -> np.ndarray:
     "`cells`, or the cell at the box centre when no cell qualifies (objects smaller than a patch)."
     if cells.any() or box is None: return cells
-    s, _, _ = letterbox_geometry(size, side); p = side / grid
-    c = np.zeros_like(cells); cx, cy = (box[0] + box[2]) / 2 * s, (box[1] + box[3]) / 2 * s
-    c[min(grid - 1, int(cy // p)), min(grid - 1, int(cx // p))] = True; return c
+    s, _, _ = letterbox_geometry(size, side)
+    p = side / grid
+    c = np.zeros_like(cells)
+    cx, cy = (box[0] + box[2]) / 2 * s, (box[1] + box[3]) / 2 * s
+    c[min(grid - 1, int(cy // p)), min(grid - 1, int(cx // p))] = True
+    return c
 
 def target_pooling(bb:Backbone) -> str:
-    "How `target_feature` pools a backbone family's reference patches: MAE's patch tokens are averaged, others max+mean."
+    """How `target_feature` pools a backbone family's reference patches: MAE's patch tokens are averaged, others
+    max+mean."""
     return bb.family.pooling                  # from the family record (`prpg.models.FAMILY`)
 
 # %% ../nbs/14_maps.ipynb #79c1182b
@@ -136,7 +159,8 @@ def target_feature(refs:list, # `DenseCache.features` records of the reference i
     picked = []
     for r, m in list(zip(refs, masks))[:1 if source == 'first' else None]:
         grid = r['feats'].shape[-1]
-        cells = _cells_or_nearest(grid_cells(letterbox_mask(m, r['side']), grid), mask_box(m), r['size'], r['side'], grid)
+        cells = _cells_or_nearest(grid_cells(letterbox_mask(m, r['side']), grid), mask_box(m), r['size'], r['side'],
+                                  grid)
         picked.append(r['feats'].float()[:, torch.from_numpy(cells)].T)
     f = torch.cat(picked)
     v = f.mean(0) if pool == 'mean' else 0.5 * f.max(0).values + 0.5 * f.mean(0)

@@ -65,7 +65,8 @@ class Family:
 FAMILY: dict[str, Family] = {}
 def register_family(f:Family) -> Family:
     "Add (or replace) a family record."
-    FAMILY[f.name] = f; return f
+    FAMILY[f.name] = f
+    return f
 
 _QKV = ('attention.q_proj', 'attention.k_proj', 'attention.v_proj')
 register_family(Family('timm', ('attn.qkv',), _timm_tokens))
@@ -74,8 +75,8 @@ register_family(Family('hf_dinov2_reg', _QKV, _hf_tokens, 'Dinov2WithRegistersMo
                        ('dinov2_with_registers',), registers=True))
 register_family(Family('hf_clip', ('self_attn.q_proj', 'self_attn.k_proj', 'self_attn.v_proj'), _clip_tokens,
                        'CLIPVisionModelWithProjection', 'CLIPVisionConfig', ('clip_vision_model', 'clip'), clip=True))
-register_family(Family('hf_mae', _QKV, _mae_tokens, 'ViTMAEModel', 'ViTMAEConfig', ('vit_mae',), load_kw=(('mask_ratio', 0.0),),
-                       pooling='mean'))
+register_family(Family('hf_mae', _QKV, _mae_tokens, 'ViTMAEModel', 'ViTMAEConfig', ('vit_mae',),
+                       load_kw=(('mask_ratio', 0.0),), pooling='mean'))
 
 # %% ../nbs/10_models.ipynb #a57a57e6
 @dataclass(frozen=True)
@@ -107,25 +108,32 @@ BACKBONES: dict[str, BackboneSpec] = {}
 def register_backbone(spec:BackboneSpec) -> BackboneSpec:
     "Add (or replace) a registry entry."
     if spec.family not in FAMILY: raise ConfigError(f'family {spec.family!r} unknown; use one of {", ".join(FAMILY)}')
-    BACKBONES[spec.name] = spec; return spec
+    BACKBONES[spec.name] = spec
+    return spec
 
 for _s, (_d, _depth, _h) in {'s': (384, 12, 6), 'b': (768, 12, 12), 'l': (1024, 24, 16), 'g': (1536, 40, 24)}.items():
     _size = {'s': 'small', 'b': 'base', 'l': 'large', 'g': 'giant'}[_s]
-    register_backbone(_timm(f'dinov2_vit{_s}14', f'vit_{_size}_patch14_dinov2.lvd142m', 14, _d, _depth, _h, 'DINOv2 (timm, fused qkv)'))
-    register_backbone(_timm(f'dinov2_vit{_s}14_reg', f'vit_{_size}_patch14_reg4_dinov2.lvd142m', 14, _d, _depth, _h, 'DINOv2 + 4 registers (timm)'))
-    register_backbone(BackboneSpec(f'hf_dinov2_vit{_s}14', 'hf_dinov2', f'facebook/dinov2-{_size}', 14, _d, _depth, _h, note='DINOv2 (transformers)'))
-    register_backbone(BackboneSpec(f'hf_dinov2_vit{_s}14_reg', 'hf_dinov2_reg', f'facebook/dinov2-with-registers-{_size}', 14, _d, _depth, _h,
+    register_backbone(_timm(f'dinov2_vit{_s}14', f'vit_{_size}_patch14_dinov2.lvd142m', 14, _d, _depth, _h,
+                            'DINOv2 (timm, fused qkv)'))
+    register_backbone(_timm(f'dinov2_vit{_s}14_reg', f'vit_{_size}_patch14_reg4_dinov2.lvd142m', 14, _d, _depth, _h,
+                            'DINOv2 + 4 registers (timm)'))
+    register_backbone(BackboneSpec(f'hf_dinov2_vit{_s}14', 'hf_dinov2', f'facebook/dinov2-{_size}', 14, _d, _depth, _h,
+                                   note='DINOv2 (transformers)'))
+    register_backbone(BackboneSpec(f'hf_dinov2_vit{_s}14_reg', 'hf_dinov2_reg',
+                                   f'facebook/dinov2-with-registers-{_size}', 14, _d, _depth, _h,
                                    note='DINOv2 + registers (transformers)'))
-register_backbone(BackboneSpec('clip_vitb16', 'hf_clip', 'openai/clip-vit-base-patch16', 16, 768, 12, 12, crop_ratio=1.0,
-                               mean=CLIP_MEAN, std=CLIP_STD, note='CLIP ViT-B/16 vision tower'))
-register_backbone(BackboneSpec('clip_vitl14', 'hf_clip', 'openai/clip-vit-large-patch14', 14, 1024, 24, 16, crop_ratio=1.0,
-                               mean=CLIP_MEAN, std=CLIP_STD, note='CLIP ViT-L/14 vision tower'))
+register_backbone(BackboneSpec('clip_vitb16', 'hf_clip', 'openai/clip-vit-base-patch16', 16, 768, 12, 12,
+                               crop_ratio=1.0, mean=CLIP_MEAN, std=CLIP_STD, note='CLIP ViT-B/16 vision tower'))
+register_backbone(BackboneSpec('clip_vitl14', 'hf_clip', 'openai/clip-vit-large-patch14', 14, 1024, 24, 16,
+                               crop_ratio=1.0, mean=CLIP_MEAN, std=CLIP_STD, note='CLIP ViT-L/14 vision tower'))
 
 # %% ../nbs/10_models.ipynb #c77386c7
-register_backbone(BackboneSpec('mae_vitb16', 'hf_mae', 'facebook/vit-mae-base', 16, 768, 12, 12, note='MAE ViT-B/16, full token forward'))
-register_backbone(BackboneSpec('demo_generic', 'timm', None, 8, 128, 6, 4, image_size=64, crop_ratio=1.0, mean=(0.5,) * 3, std=(0.5,) * 3,
-                               provider=demo_generic_path,
-                               note='tiny ViT pretrained by prpg on demo categories (generic, not personalized); offline demo only'))
+register_backbone(BackboneSpec('mae_vitb16', 'hf_mae', 'facebook/vit-mae-base', 16, 768, 12, 12,
+                               note='MAE ViT-B/16, full token forward'))
+register_backbone(BackboneSpec('demo_generic', 'timm', None, 8, 128, 6, 4, image_size=64, crop_ratio=1.0,
+                               mean=(0.5,) * 3, std=(0.5,) * 3, provider=demo_generic_path,
+                               note='tiny ViT pretrained by prpg on demo categories (generic, not personalized); '
+                                    'offline demo only'))
 
 def get_spec(name:str) -> BackboneSpec:
     "The registry entry for `name`, `timm:<model>` for any timm ViT, or an error listing the valid names."
@@ -143,8 +151,8 @@ def get_spec(name:str) -> BackboneSpec:
 # %% ../nbs/10_models.ipynb #162dc809
 def _unavailable(spec:BackboneSpec, repo:str, err:Exception|None=None) -> ModelUnavailableError:
     return ModelUnavailableError(
-        f'cannot load weights for backbone {spec.name!r} (hub id {repo!r}): they are not in the local Hugging Face cache '
-        f'and the hub cannot be reached{" (HF_HUB_OFFLINE is set)" if os.environ.get("HF_HUB_OFFLINE") else ""}. '
+        f'cannot load weights for backbone {spec.name!r} (hub id {repo!r}): they are not in the local Hugging Face '
+        f'cache and the hub cannot be reached{" (HF_HUB_OFFLINE is set)" if os.environ.get("HF_HUB_OFFLINE") else ""}. '
         f'To use it offline, download it where there is internet (`huggingface-cli download {repo}`) and point HF_HOME '
         f'at that cache, or save the model to a folder and pass it: `weights: /path/to/folder` (or `model: /path`).'
         + (f' [{type(err).__name__}: {str(err)[:200]}]' if err else ''))
@@ -178,14 +186,18 @@ def _load_hf(spec:BackboneSpec, where:str|Path):
 def _load_timm(spec:BackboneSpec, where:str|Path|None, image_size:int, pretrained:bool=True):
     import timm
     if where is not None and Path(where).is_dir():
-        if not (Path(where)/'config.json').is_file(): raise ModelUnavailableError(f'{where}: no config.json (expected a timm save_for_hf folder).')
-        return timm.create_model(f'local-dir:{where}', pretrained=True, img_size=image_size, num_classes=0, dynamic_img_size=True)
+        if not (Path(where)/'config.json').is_file():
+            raise ModelUnavailableError(f'{where}: no config.json (expected a timm save_for_hf folder).')
+        return timm.create_model(f'local-dir:{where}', pretrained=True, img_size=image_size, num_classes=0,
+                                 dynamic_img_size=True)
     arch = str(where or spec.source)
     if not pretrained:
-        return timm.create_model(arch.split('.')[0], pretrained=False, img_size=image_size, num_classes=0, dynamic_img_size=True)
+        return timm.create_model(arch.split('.')[0], pretrained=False, img_size=image_size, num_classes=0,
+                                 dynamic_img_size=True)
     m = timm.create_model(arch, pretrained=False, num_classes=0)
     repo = (m.pretrained_cfg or {}).get('hf_hub_id') or f'timm/{arch}'
-    if not in_cache(repo, ('model.safetensors', 'pytorch_model.bin', 'open_clip_pytorch_model.bin')) and not hub_reachable():
+    if not in_cache(repo,
+                    ('model.safetensors', 'pytorch_model.bin', 'open_clip_pytorch_model.bin')) and not hub_reachable():
         raise _unavailable(spec, repo)
     try: return timm.create_model(arch, pretrained=True, img_size=image_size, num_classes=0, dynamic_img_size=True)
     except Exception as e: raise _unavailable(spec, repo, e) from None
@@ -196,16 +208,18 @@ def _spec_from_folder(path:Path, name:str|None=None) -> BackboneSpec:
     cfg = read_json(path/'config.json')
     if 'architecture' in cfg:
         a = cfg.get('model_args', {})
-        return BackboneSpec(name or str(path), 'timm', str(path), 0, 0, image_size=a.get('img_size', 224), crop_ratio=1.0)
+        return BackboneSpec(name or str(path), 'timm', str(path), 0, 0, image_size=a.get('img_size', 224),
+                            crop_ratio=1.0)
     mt = cfg.get('model_type', '')
     fam = next((f.name for f in FAMILY.values() if mt in f.model_types), None)
-    if fam is None: raise ConfigError(f'{path}: model_type {mt!r} is not a supported backbone family ({", ".join(FAMILY)}).')
+    if fam is None:
+        raise ConfigError(f'{path}: model_type {mt!r} is not a supported backbone family ({", ".join(FAMILY)}).')
     vc = cfg.get('vision_config', cfg)
     clip = FAMILY[fam].clip
     return BackboneSpec(name or str(path), fam, str(path), vc.get('patch_size', 16), vc.get('hidden_size', 768),
-                        vc.get('num_hidden_layers', 12), vc.get('num_attention_heads', 12), image_size=vc.get('image_size', 224),
-                        crop_ratio=1.0 if clip else 224 / 256, mean=CLIP_MEAN if clip else IMAGENET_MEAN,
-                        std=CLIP_STD if clip else IMAGENET_STD)
+                        vc.get('num_hidden_layers', 12), vc.get('num_attention_heads', 12),
+                        image_size=vc.get('image_size', 224), crop_ratio=1.0 if clip else 224 / 256,
+                        mean=CLIP_MEAN if clip else IMAGENET_MEAN, std=CLIP_STD if clip else IMAGENET_STD)
 
 # %% ../nbs/10_models.ipynb #6ce52f48
 EMBEDDINGS = ('cls', 'cls+meanpatch', 'meanpatch')
@@ -216,11 +230,13 @@ class Backbone(nn.Module):
     revision = None                    # hub commit of the weights (set by `load_backbone`)
     def __init__(self, model:nn.Module, spec:BackboneSpec, image_size:int|None=None, embedding:str='cls+meanpatch'):
         super().__init__()
-        if embedding not in EMBEDDINGS: raise ConfigError(f'embedding {embedding!r}: use one of {", ".join(EMBEDDINGS)}')
+        if embedding not in EMBEDDINGS:
+            raise ConfigError(f'embedding {embedding!r}: use one of {", ".join(EMBEDDINGS)}')
         self.model, self.embedding = model, embedding
         base = self.base_model
         if FAMILY[spec.family].is_timm:
-            p = base.patch_embed.patch_size; p = p[0] if isinstance(p, (tuple, list)) else p
+            p = base.patch_embed.patch_size
+            p = p[0] if isinstance(p, (tuple, list)) else p
             spec = replace(spec, patch_size=p, embed_dim=base.embed_dim, depth=len(base.blocks))
             self.num_prefix = base.num_prefix_tokens
         else:
@@ -229,7 +245,8 @@ class Backbone(nn.Module):
             self.num_prefix = 1 + (getattr(c, 'num_register_tokens', 0) if FAMILY[spec.family].registers else 0)
         self.spec = spec
         self.image_size = image_size or spec.image_size
-        if self.image_size % spec.patch_size: raise ConfigError(f'image_size {self.image_size} is not a multiple of patch size {spec.patch_size}')
+        if self.image_size % spec.patch_size:
+            raise ConfigError(f'image_size {self.image_size} is not a multiple of patch size {spec.patch_size}')
 
     @property
     def base_model(self) -> nn.Module:
@@ -248,10 +265,12 @@ class Backbone(nn.Module):
     def family(self) -> Family: return FAMILY[self.spec.family]
 
     def forward(self, x:torch.Tensor, patches:bool=False):
-        "The embedding `(B, dim)` of normalised images (not L2-normalised: losses and metrics normalise); with `patches`, also the patch tokens `(B, h*w, C)`."
+        """The embedding `(B, dim)` of normalised images (not L2-normalised: losses and metrics normalise); with
+        `patches`, also the patch tokens `(B, h*w, C)`."""
         t = self.tokens(x).float()
         cls, pt = t[:, 0], t[:, self.num_prefix:]
-        e = cls if self.embedding == 'cls' else pt.mean(1) if self.embedding == 'meanpatch' else torch.cat([cls, pt.mean(1)], -1)
+        e = cls if self.embedding == 'cls' else pt.mean(1) if self.embedding == 'meanpatch' else torch.cat([cls,
+            pt.mean(1)], -1)
         return (e, pt) if patches else e
 
     def dense(self, x:torch.Tensor) -> torch.Tensor:
@@ -277,7 +296,8 @@ def load_backbone(model:str|Path, # registry name, `timm:<name>`, or a local mod
                  ) -> Backbone:
     "Load a backbone the normal way (`from_pretrained(hub id or folder)`), offline-first, as a `Backbone`."
     if isinstance(model, Path) or (isinstance(model, str) and model not in BACKBONES and Path(model).is_dir()):
-        spec = _spec_from_folder(Path(model)); weights = Path(model)
+        spec = _spec_from_folder(Path(model))
+        weights = Path(model)
     else: spec = get_spec(str(model))
     if weights is None and spec.provider and pretrained: weights = _provided(spec)
     if weights is not None and Path(weights).is_dir() and spec.source is None: spec = replace(spec, source=str(weights))
@@ -285,7 +305,9 @@ def load_backbone(model:str|Path, # registry name, `timm:<name>`, or a local mod
     if FAMILY[spec.family].is_timm:
         m = _load_timm(spec, weights, size, pretrained)
     elif not pretrained:
-        with torch.random.fork_rng(devices=[]): torch.manual_seed(0); m = _random_hf(spec)
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(0)
+            m = _random_hf(spec)
     else:
         m = _load_hf(spec, weights or spec.source)
     if weights is not None: spec = replace(spec, source=str(weights))
@@ -295,11 +317,13 @@ def load_backbone(model:str|Path, # registry name, `timm:<name>`, or a local mod
 
 # %% ../nbs/10_models.ipynb #7cb462e7
 def _hub_revision(spec:BackboneSpec, m) -> str|None:
-    "The hub commit the weights came from (None for a local folder): a new upload of the same id never reuses old features."
+    """The hub commit the weights came from (None for a local folder): a new upload of the same id never reuses old
+    features."""
     if spec.source is None or Path(spec.source).is_dir(): return None
     rev = getattr(getattr(m, 'config', None), '_commit_hash', None)        # transformers records it when loading
     if rev: return rev
-    try:                                                                    # timm: the snapshot folder of its cached file
+    # timm: the snapshot folder of its cached file
+    try:
         from huggingface_hub import try_to_load_from_cache
         repo = (getattr(m, 'pretrained_cfg', None) or {}).get('hf_hub_id') or spec.source
         for f in ('model.safetensors', 'pytorch_model.bin', 'open_clip_pytorch_model.bin', 'config.json'):
@@ -323,7 +347,8 @@ class Preprocess:
     def __init__(self, spec:BackboneSpec, image_size:int, augment:AugmentConfig|None=None):
         self.size, self.spec, self.augment = image_size, spec, augment
         self.resize = int(round(image_size / spec.crop_ratio))
-        self.mean = torch.tensor(spec.mean).view(3, 1, 1); self.std = torch.tensor(spec.std).view(3, 1, 1)
+        self.mean = torch.tensor(spec.mean).view(3, 1, 1)
+        self.std = torch.tensor(spec.std).view(3, 1, 1)
 
     @classmethod
     def for_backbone(cls, bb:Backbone, augment:AugmentConfig|None=None): return cls(bb.spec, bb.image_size, augment)
@@ -353,11 +378,14 @@ class Preprocess:
         if a is not None:
             r = torch.rand(4, generator=g)
             if r[0] < a.flip: t = TF.horizontal_flip(t)
-            if a.rotate: t = TF.rotate(t, float((r[1] * 2 - 1) * a.rotate), interpolation=TF.InterpolationMode.BILINEAR, fill=0)
+            if a.rotate:
+                t = TF.rotate(t, float((r[1] * 2 - 1) * a.rotate), interpolation=TF.InterpolationMode.BILINEAR, fill=0)
             lo, hi = a.crop_scale
             if (lo, hi) != (1.0, 1.0):
-                s = lo + float(r[2]) * (hi - lo); side = max(1, int(round(self.size * math.sqrt(s))))
-                y0 = int(float(r[3]) * (self.size - side + 1)); x0 = int(float(torch.rand(1, generator=g)) * (self.size - side + 1))
+                s = lo + float(r[2]) * (hi - lo)
+                side = max(1, int(round(self.size * math.sqrt(s))))
+                y0 = int(float(r[3]) * (self.size - side + 1))
+                x0 = int(float(torch.rand(1, generator=g)) * (self.size - side + 1))
                 t = TF.resized_crop(t, y0, x0, side, side, [self.size, self.size], antialias=True)
         return t
 
@@ -393,11 +421,15 @@ def embed_images(bb:Backbone, # the backbone (its embedding mode is used)
                  normalize:bool=True, # L2-normalise the embeddings
                  progress:bool=False,
                 ) -> torch.Tensor:
-    "Embeddings `(N, dim)` of images, in eval mode (deterministic); the next batch is decoded in threads while the model runs."
+    """Embeddings `(N, dim)` of images, in eval mode (deterministic); the next batch is decoded in threads while the
+    model runs."""
     from concurrent.futures import ThreadPoolExecutor
     from tqdm.auto import tqdm
     device = torch.device(device) if device else next(bb.parameters()).device
-    was = bb.training; bb.eval(); pre = Preprocess.for_backbone(bb); dt = autocast_dtype(device, precision)
+    was = bb.training
+    bb.eval()
+    pre = Preprocess.for_backbone(bb)
+    dt = autocast_dtype(device, precision)
     batches = [images[i:i + batch_size] for i in range(0, len(images), batch_size)]
     out = []
     with ThreadPoolExecutor(max(1, min(4, os.cpu_count() or 1))) as ex:     # PIL decoding releases the GIL
@@ -425,14 +457,17 @@ class LoraSettings:
 
 # %% ../nbs/10_models.ipynb #80065ddd
 class FastDropout(nn.Module):
-    "Inverted dropout with a cheaper mask than `nn.Dropout`'s bernoulli on CPU (16 random bits per element); same distribution up to 2^-16."
+    """Inverted dropout with a cheaper mask than `nn.Dropout`'s bernoulli on CPU (16 random bits per element); same
+    distribution up to 2^-16."""
     def __init__(self, p:float):
-        super().__init__(); self.p = p
+        super().__init__()
+        self.p = p
         self.threshold = int(round(p * 65536)) - 32768    # keep where a uniform int16 >= threshold
     def forward(self, x):
         if not self.training or self.p == 0: return x
         if x.device.type != 'cpu': return F.dropout(x, self.p, True)
-        n = x.numel(); bits = torch.randint(-2**31, 2**31 - 1, ((n + 1) // 2,), dtype=torch.int32)
+        n = x.numel()
+        bits = torch.randint(-2**31, 2**31 - 1, ((n + 1) // 2,), dtype=torch.int32)
         keep = bits.view(torch.int16)[:n].view(x.shape) >= self.threshold
         return torch.where(keep, x * (1.0 / (1.0 - self.p)), 0.0).to(x.dtype)
     def extra_repr(self): return f'p={self.p}'
@@ -447,7 +482,9 @@ def add_lora(bb:Backbone, cfg:LoraSettings|None=None,
     targets = list(cfg.targets) or list(bb.spec.targets)
     names = [n for n, _ in bb.model.named_modules()]
     missing = [t for t in targets if not any(n == t or n.endswith('.' + t) for n in names)]
-    if missing: raise ConfigError(f'LoRA targets {missing} match no module of {bb.spec.name}; e.g. {", ".join(bb.spec.targets)}')
+    if missing:
+        raise ConfigError(f'LoRA targets {missing} match no module of {bb.spec.name}; e.g. '
+                          f'{", ".join(bb.spec.targets)}')
     bb.model = get_peft_model(bb.model, LoraConfig(r=cfg.r, lora_alpha=cfg.alpha, lora_dropout=cfg.dropout,
                                                    target_modules=targets, bias='none'))
     if fast_dropout:
@@ -463,13 +500,16 @@ def prepare_for_training(bb:Backbone, # a LoRA-wrapped backbone
                          dtype:torch.dtype|None, # the autocast dtype training will use (None = fp32)
                          device:torch.device|str='cpu',
                         ) -> Backbone:
-    "Speed-ups for LoRA training under bf16 autocast that leave the maths unchanged (measured in bench/train_throughput.py)."
+    """Speed-ups for LoRA training under bf16 autocast that leave the maths unchanged (measured in
+    bench/train_throughput.py)."""
     if dtype != torch.bfloat16: return bb
     # 1. frozen Linear/Conv weights stored in bf16: autocast would cast them to bf16 on every call anyway
     for name, m in bb.model.named_modules():
-        if isinstance(m, (nn.Linear, nn.Conv2d)) and 'lora_' not in name and not any(p.requires_grad for p in m.parameters(recurse=False)):
+        frozen = not any(p.requires_grad for p in m.parameters(recurse=False))
+        if isinstance(m, (nn.Linear, nn.Conv2d)) and 'lora_' not in name and frozen:
             m.to(torch.bfloat16)
-    # 2. on CPU, timm's explicit attention is faster to train in bf16 than the fused SDPA kernel (whose backward is slow there)
+    # 2. on CPU, timm's explicit attention is faster to train in bf16 than the fused SDPA kernel
+    #    (whose backward is slow there)
     if torch.device(device).type == 'cpu' and bb.family.is_timm:
         for blk in getattr(bb.base_model, 'blocks', []):
             if hasattr(blk.attn, 'fused_attn'): blk.attn.fused_attn = False
@@ -480,15 +520,18 @@ def trainable_parameters(bb:nn.Module) -> int: return sum(p.numel() for p in bb.
 # %% ../nbs/10_models.ipynb #0e0cb29c
 def save_adapter(bb:Backbone, path:str|Path) -> Path:
     "Save the LoRA adapter only (peft format, safetensors) and how to rebuild the backbone."
-    path = Path(path); path.mkdir(parents=True, exist_ok=True)
-    if not hasattr(bb.model, 'peft_config'): raise ConfigError('this backbone has no LoRA adapter to save (call add_lora first).')
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    if not hasattr(bb.model, 'peft_config'):
+        raise ConfigError('this backbone has no LoRA adapter to save (call add_lora first).')
     bb.model.save_pretrained(path, safe_serialization=True)
     write_json(path/'prpg_backbone.json', bb.describe())
     return path
 
 # %% ../nbs/10_models.ipynb #baa2b226
 def _check_adapter_files(path:Path):
-    "Refuse a damaged adapter folder with one line naming the file: unreadable JSON, a truncated or foreign safetensors."
+    """Refuse a damaged adapter folder with one line naming the file: unreadable JSON, a truncated or foreign
+    safetensors."""
     from safetensors import safe_open
     cfg = read_json(path/'adapter_config.json')
     if not isinstance(cfg, dict) or 'peft_type' not in cfg:
@@ -514,16 +557,19 @@ def load_adapter(path:str|Path, # folder written by `save_adapter`
     _check_adapter_files(path)
     d = read_json(path/'prpg_backbone.json')
     if not isinstance(d, dict) or not {'name', 'source', 'image_size', 'embedding'} <= set(d):
-        raise PRPGError(f"{path/'prpg_backbone.json'}: not a prpg backbone record (needs name, source, image_size, embedding).")
+        raise PRPGError(f"{path/'prpg_backbone.json'}: not a prpg backbone record (needs name, source, image_size, "
+                        "embedding).")
     name = d['name'] if d['name'] in BACKBONES or str(d['name']).startswith('timm:') else d['source']
     src = weights or (d['source'] if d['source'] and Path(d['source']).is_dir() else None)
     bb = load_backbone(name, weights=src, image_size=d['image_size'], embedding=d['embedding'])
     try:
         with quiet(): bb.model = PeftModel.from_pretrained(bb.model, path)
     except Exception as e:
-        raise PRPGError(f'{path}: the adapter does not fit backbone {name} ({type(e).__name__}: {str(e).strip()[:200]}).') from None
+        raise PRPGError(f'{path}: the adapter does not fit backbone {name} ({type(e).__name__}: '
+                        f'{str(e).strip()[:200]}).') from None
     if merge:
         import hashlib
         bb.model = bb.model.merge_and_unload()
-        bb.merged_adapter = hashlib.sha256((path/'adapter_model.safetensors').read_bytes()).hexdigest()[:16]   # keeps caches apart
+        # keeps caches apart
+        bb.merged_adapter = hashlib.sha256((path/'adapter_model.safetensors').read_bytes()).hexdigest()[:16]
     return bb.eval()

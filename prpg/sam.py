@@ -21,8 +21,10 @@ __all__ = ['load_sam', 'persam_f_loss', 'PerSAM']
 # %% ../nbs/15_sam.ipynb #9b356ed2
 def _points(sim:np.ndarray, k:int=3, min_dist:float=None) -> tuple[list, list]:
     "Top-`k` similarity locations (sorted, spaced) as positive points and the minimum as a negative point, (x, y)."
-    H, W = sim.shape; min_dist = min_dist or 0.08 * max(H, W)
-    order = np.argsort(-sim, axis=None, kind='stable'); pos = []
+    H, W = sim.shape
+    min_dist = min_dist or 0.08 * max(H, W)
+    order = np.argsort(-sim, axis=None, kind='stable')
+    pos = []
     for flat in order[:max(4096, 64 * k)]:
         y, x = divmod(int(flat), W)
         if all((x - a) ** 2 + (y - b) ** 2 >= min_dist ** 2 for a, b in pos): pos.append((x, y))
@@ -37,11 +39,12 @@ def load_sam(sam:str|Path='facebook/sam-vit-huge') -> tuple:
     offline = Path(sam).is_dir() or os.environ.get('HF_HUB_OFFLINE') == '1'
     try:
         with quiet():
-            return SamModel.from_pretrained(sam, local_files_only=offline).eval(), SamProcessor.from_pretrained(sam, local_files_only=offline)
+            return SamModel.from_pretrained(sam, local_files_only=offline).eval(), SamProcessor.from_pretrained(sam,
+                local_files_only=offline)
     except OSError as e:
-        raise ModelUnavailableError(f'SAM weights {sam!r} are not available offline ({type(e).__name__}). Download them once '
-                                    f'with `huggingface-cli download {sam}` (kept in HF_HOME), or pass a local folder as '
-                                    'dense.sam.') from None
+        raise ModelUnavailableError(f'SAM weights {sam!r} are not available offline ({type(e).__name__}). Download '
+                                    f'them once with `huggingface-cli download {sam}` (kept in HF_HOME), or pass a '
+                                    'local folder as dense.sam.') from None
 
 # %% ../nbs/15_sam.ipynb #85de94b4
 def persam_f_loss(logits:torch.Tensor, # (3, H, W) SAM's multimask logits over the image
@@ -50,9 +53,11 @@ def persam_f_loss(logits:torch.Tensor, # (3, H, W) SAM's multimask logits over t
                  ) -> torch.Tensor:
     "PerSAM-F's training loss: Dice + sigmoid focal (alpha 0.25, gamma 2) of the weighted mask logits."
     ww = torch.cat([w, 1 - w.sum(0, keepdim=True)])
-    x = (logits * ww[:, None, None]).sum(0); p = x.sigmoid()
+    x = (logits * ww[:, None, None]).sum(0)
+    p = x.sigmoid()
     dice = 1 - (2 * (p * gt).sum() + 1) / (p.sum() + gt.sum() + 1)
-    ce = F.binary_cross_entropy_with_logits(x, gt, reduction='none'); pt = p * gt + (1 - p) * (1 - gt)
+    ce = F.binary_cross_entropy_with_logits(x, gt, reduction='none')
+    pt = p * gt + (1 - p) * (1 - gt)
     focal = ((0.25 * gt + 0.75 * (1 - gt)) * ce * (1 - pt) ** 2).mean()
     return dice + focal
 
@@ -62,7 +67,8 @@ class PerSAM:
     def __init__(self, sam:str|Path='facebook/sam-vit-huge', device:str|None=None):
         self.model, self.proc = load_sam(sam)
         self.device = torch.device(device) if device else torch.device('cpu')
-        self.model.to(self.device); self.weights = None
+        self.model.to(self.device)
+        self.weights = None
 
     @torch.inference_mode()
     def _embed(self, im:Image.Image):
@@ -72,15 +78,22 @@ class PerSAM:
     def _run(self, inp, emb, pts, labels, box=None, mask=None, multimask=True):
         kw = dict(input_points=torch.tensor([[pts]], dtype=torch.float32), input_labels=torch.tensor([[labels]]))
         if box is not None: kw['input_boxes'] = torch.tensor([[box]], dtype=torch.float32)
-        pts_t = self._scale(kw['input_points'], inp); box_t = self._scale(kw['input_boxes'], inp) if box is not None else None
-        out = self.model(image_embeddings=emb, input_points=pts_t.to(self.device), input_labels=kw['input_labels'].to(self.device),
-                         input_boxes=None if box_t is None else box_t.to(self.device), input_masks=mask, multimask_output=multimask)
+        pts_t = self._scale(kw['input_points'], inp)
+        box_t = self._scale(kw['input_boxes'], inp) if box is not None else None
+        out = self.model(image_embeddings=emb, input_points=pts_t.to(self.device),
+                         input_labels=kw['input_labels'].to(self.device),
+                         input_boxes=None if box_t is None else box_t.to(self.device), input_masks=mask,
+                         multimask_output=multimask)
         return out.pred_masks[0, 0], out.iou_scores[0, 0]          # (n, 256, 256) logits, (n,)
 
     def _scale(self, coords:torch.Tensor, inp) -> torch.Tensor:
         "Original-pixel coordinates -> SAM's resized-input coordinates."
-        h, w = inp['original_sizes'][0].tolist(); rh, rw = inp['reshaped_input_sizes'][0].tolist()
-        c = coords.clone().float(); c[..., 0::2] *= rw / w; c[..., 1::2] *= rh / h; return c
+        h, w = inp['original_sizes'][0].tolist()
+        rh, rw = inp['reshaped_input_sizes'][0].tolist()
+        c = coords.clone().float()
+        c[..., 0::2] *= rw / w
+        c[..., 1::2] *= rh / h
+        return c
 
     def _upscale(self, logits:torch.Tensor, inp) -> torch.Tensor:
         "Low-resolution mask logits (n, h, w) or (h, w) -> logits over the original image, padding removed."
@@ -90,17 +103,23 @@ class PerSAM:
         return up if logits.dim() == 3 else up[0]
 
 # %% ../nbs/15_sam.ipynb #9b167215
-def _persam_fit(self:PerSAM, im:Image.Image, sim:np.ndarray, mask:np.ndarray, iters:int=2000, lr:float=1e-3, progress:bool=False):
+def _persam_fit(self:PerSAM, im:Image.Image, sim:np.ndarray, mask:np.ndarray, iters:int=2000, lr:float=1e-3,
+                progress:bool=False):
     "PerSAM-F: learn how to mix SAM's three multimask outputs on one reference image and its mask."
     from tqdm.auto import tqdm
-    inp, emb = self._embed(im); pos, _ = _points(sim, 1)
+    inp, emb = self._embed(im)
+    pos, _ = _points(sim, 1)
     with torch.inference_mode(): logits, _ = self._run(inp, emb, pos, [1])
     logits = self._upscale(logits.clone(), inp).float()             # (3, H, W)
     gt = torch.from_numpy(mask).float()
     w = torch.nn.Parameter(torch.full((2,), 1 / 3))
-    opt = torch.optim.AdamW([w], lr=lr, eps=1e-4); sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, max(1, iters))
+    opt = torch.optim.AdamW([w], lr=lr, eps=1e-4)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, max(1, iters))
     for _ in tqdm(range(iters), disable=not progress, desc='PerSAM-F', leave=False):
-        opt.zero_grad(); persam_f_loss(logits, w, gt).backward(); opt.step(); sched.step()
+        opt.zero_grad()
+        persam_f_loss(logits, w, gt).backward()
+        opt.step()
+        sched.step()
     self.weights = torch.cat([w, 1 - w.sum(0, keepdim=True)]).detach()
     return self.weights
 
@@ -110,7 +129,8 @@ PerSAM.fit = _persam_fit
 @torch.inference_mode()
 def _persam_predict(self:PerSAM, im:Image.Image, sim:np.ndarray, k:int=3) -> tuple[np.ndarray, tuple|None]:
     "Mask (H, W) and box of the target in `im`, prompted by its similarity map `sim` (H, W)."
-    inp, emb = self._embed(im); pos, neg = _points(sim, k)
+    inp, emb = self._embed(im)
+    pos, neg = _points(sim, k)
     pts, labels = [list(p) for p in pos + neg], [1] * len(pos) + [0]
     logits, scores = self._run(inp, emb, pts, labels)
     if self.weights is not None: best = (logits * self.weights[:, None, None].to(logits)).sum(0)
@@ -118,7 +138,8 @@ def _persam_predict(self:PerSAM, im:Image.Image, sim:np.ndarray, k:int=3) -> tup
     for _ in range(2):                                           # cascaded refinement: box + mask prompts
         box = mask_box((self._upscale(best, inp) > 0).numpy())
         if box is None: break
-        logits, scores = self._run(inp, emb, pts, labels, box=[float(v) for v in box], mask=best[None, None], multimask=True)
+        logits, scores = self._run(inp, emb, pts, labels, box=[float(v) for v in box], mask=best[None, None],
+                                   multimask=True)
         best = logits[int(scores.argmax())]
     m = (self._upscale(best, inp) > 0).numpy()
     return m, mask_box(m)

@@ -33,7 +33,8 @@ def _interval(d:np.ndarray, seed:int, level:float, n_boot:int) -> tuple[float, f
 def mean_interval(v, # values over instances (NaN = not measured)
                   seed:int=0, level:float=LEVEL, n_boot:int=N_BOOT) -> dict:
     "Mean of `v` over instances with its bootstrap interval `lo`..`hi` and n."
-    v = np.asarray(v, float); v = v[~np.isnan(v)]
+    v = np.asarray(v, float)
+    v = v[~np.isnan(v)]
     lo, hi = _interval(v, seed, level, n_boot)
     return {'mean': float(v.mean()) if len(v) else math.nan, 'lo': lo, 'hi': hi, 'n': int(len(v))}
 
@@ -44,7 +45,8 @@ def paired_delta(a, # the baseline's value per instance (NaN = not measured)
     "Paired difference b − a over instances: mean, bootstrap interval `lo`..`hi`, instances improved / worse, n."
     a, b = np.asarray(a, float), np.asarray(b, float)
     if a.shape != b.shape: raise ValueError(f'paired_delta: {a.shape} vs {b.shape} values; pair them by instance')
-    d = b - a; d = d[~np.isnan(d)]
+    d = b - a
+    d = d[~np.isnan(d)]
     return {**mean_interval(d, seed, level, n_boot), 'improved': int((d > 0).sum()), 'worse': int((d < 0).sum())}
 
 # %% ../nbs/05_stats.ipynb #e8ef9ee1
@@ -69,8 +71,10 @@ def average_precision_rows(y:np.ndarray, # (B, N) bool labels, one row per ranki
     y, s = np.asarray(y, bool), np.asarray(s, float)
     order = np.argsort(-s, axis=1, kind='stable')
     ys, ss = np.take_along_axis(y, order, 1), np.take_along_axis(s, order, 1)
-    n = ys.shape[1]; idx = np.broadcast_to(np.arange(n), ys.shape)
-    is_end = np.ones_like(ys); is_end[:, :-1] = ss[:, 1:] != ss[:, :-1]          # last position of each tie group
+    n = ys.shape[1]
+    idx = np.broadcast_to(np.arange(n), ys.shape)
+    is_end = np.ones_like(ys)
+    is_end[:, :-1] = ss[:, 1:] != ss[:, :-1]          # last position of each tie group
     end = np.minimum.accumulate(np.where(is_end, idx, n)[:, ::-1], axis=1)[:, ::-1]
     tp = np.cumsum(ys, axis=1)
     prec = np.take_along_axis(tp, end, 1) / (end + 1)
@@ -83,7 +87,8 @@ def image_bootstrap_ap(labels, # (N,) bool: is the image the target instance
                        score_b, # (N,) the other model's scores
                        seed:int=0, level:float=LEVEL, n_boot:int=2000) -> dict:
     "Paired AP difference b − a on one instance's test images, with a stratified image-bootstrap interval."
-    y = np.asarray(labels, bool); sa, sb = np.asarray(score_a, float), np.asarray(score_b, float)
+    y = np.asarray(labels, bool)
+    sa, sb = np.asarray(score_a, float), np.asarray(score_b, float)
     if not (y.any() and (~y).any()): raise ValueError('image_bootstrap_ap: needs both positive and negative images')
     pos, neg = np.flatnonzero(y), np.flatnonzero(~y)
     rng = np.random.default_rng(seed)

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from .core import ConfigError, PRPGError, atomic_write, read_json, safe_name, slugify, stable_hash, text_table, to_dict, write_json
+from .core import (ConfigError, PRPGError, atomic_write, read_json, safe_name, slugify, stable_hash, text_table,
+                       to_dict, write_json)
 
 # %% auto #0
 __all__ = ['grid_points', 'point_name', 'run_point', 'SweepConfig', 'PointJob', 'sweep', 'collect', 'format_sweep', 'plot_sweep']
@@ -17,9 +18,12 @@ __all__ = ['grid_points', 'point_name', 'run_point', 'SweepConfig', 'PointJob', 
 # %% ../nbs/45_sweep.ipynb #c03b2760
 def grid_points(grid:dict) -> list[dict]:
     "Cross product of the grid's lists (scalars are fixed), in key order."
-    if not isinstance(grid, dict) or not grid: raise ConfigError('grid: give a mapping of notebook parameters to lists of values.')
-    keys = list(grid); vals = [v if isinstance(v, list) else [v] for v in grid.values()]
-    if any(len(v) == 0 for v in vals): raise ConfigError(f'grid: {keys[[len(v) for v in vals].index(0)]} has an empty list.')
+    if not isinstance(grid, dict) or not grid:
+        raise ConfigError('grid: give a mapping of notebook parameters to lists of values.')
+    keys = list(grid)
+    vals = [v if isinstance(v, list) else [v] for v in grid.values()]
+    if any(len(v) == 0 for v in vals):
+        raise ConfigError(f'grid: {keys[[len(v) for v in vals].index(0)]} has an empty list.')
     return [dict(zip(keys, combo)) for combo in itertools.product(*vals)]
 
 def point_name(params:dict, varying:list|None=None) -> str:
@@ -32,15 +36,20 @@ def point_name(params:dict, varying:list|None=None) -> str:
 def run_point(notebook:str|Path, params:dict, point_dir:str|Path, kernel:str='python3', timeout:int|None=None) -> dict:
     "Execute one grid point; returns {name, status, params, metrics, error, seconds}."
     import papermill as pm
-    d = Path(point_dir); d.mkdir(parents=True, exist_ok=True); (d/'error.json').unlink(missing_ok=True)
-    write_json(d/'params.json', params); t0 = time.time()
+    d = Path(point_dir)
+    d.mkdir(parents=True, exist_ok=True)
+    (d/'error.json').unlink(missing_ok=True)
+    write_json(d/'params.json', params)
+    t0 = time.time()
     rec = {'name': d.name, 'params': params, 'metrics': {}, 'error': None}
     try:
-        pm.execute_notebook(str(notebook), str(d/'notebook.ipynb'), parameters={**params, 'out': str(d/'out')}, kernel_name=kernel,
-                            cwd=str(d), progress_bar=False, log_output=False, execution_timeout=timeout, language='python')
+        pm.execute_notebook(str(notebook), str(d/'notebook.ipynb'), parameters={**params, 'out': str(d/'out')},
+                            kernel_name=kernel, cwd=str(d), progress_bar=False, log_output=False,
+                            execution_timeout=timeout, language='python')
         m = d/'out'/'metrics.json'
         rec['metrics'] = read_json(m) if m.is_file() else {}
-        write_json(d/'metrics.json', rec['metrics']); rec['status'] = 'done'
+        write_json(d/'metrics.json', rec['metrics'])
+        rec['status'] = 'done'
         write_json(d/'done.json', {'seconds': time.time() - t0})
     except Exception as e:
         msg = f'{getattr(e, "ename", type(e).__name__)}: {getattr(e, "evalue", e)}'
@@ -61,11 +70,13 @@ class SweepConfig:
     jobs: int = 1                                        # points at a time (local threads / Slurm array parallelism)
     kernel: str = 'python3'
     timeout: int|None = None                             # per-cell timeout (seconds)
-    slurm: dict = field(default_factory=dict)            # submitit parameters, e.g. {slurm_partition: gpu, timeout_min: 120}
+    # submitit parameters, e.g. {slurm_partition: gpu, timeout_min: 120}
+    slurm: dict = field(default_factory=dict)
     metric: str = 'classification_ap_personalized'       # plotted per point (with its _pretrained twin if present)
 
 class PointJob:
-    "One grid point as a submitit job. Preempted or out of time on Slurm, it is requeued and resumes: every stage of the pipeline is resumable."
+    """One grid point as a submitit job. Preempted or out of time on Slurm, it is requeued and resumes: every stage of
+    the pipeline is resumable."""
     def __call__(self, *args): return run_point(*args)
     def checkpoint(self, *args):                         # submitit calls this on SIGUSR2 (preemption, time limit)
         import submitit
@@ -75,7 +86,8 @@ class PointJob:
 def _submitit(cfg:SweepConfig, todo:list) -> list[dict]:
     try: import submitit
     except ImportError: raise PRPGError('the slurm executor needs submitit: pip install "prpg[cluster]"') from None
-    ex = submitit.AutoExecutor(folder=str(Path(cfg.out)/'submitit'), cluster='local' if cfg.executor == 'submitit-local' else 'slurm')
+    ex = submitit.AutoExecutor(folder=str(Path(cfg.out)/'submitit'),
+                               cluster='local' if cfg.executor == 'submitit-local' else 'slurm')
     params = dict(cfg.slurm)
     if cfg.executor == 'slurm': params.setdefault('slurm_array_parallelism', cfg.jobs)
     ex.update_parameters(name='prpg-sweep', **params)
@@ -85,7 +97,8 @@ def _submitit(cfg:SweepConfig, todo:list) -> list[dict]:
     for j, (p, d) in zip(jobs, todo):
         try: out.append(j.result())
         except Exception as e:                           # the job itself died (node failure, time limit...)
-            msg = f'{type(e).__name__}: {str(e)[-500:]}'; write_json(Path(d)/'error.json', {'error': msg})
+            msg = f'{type(e).__name__}: {str(e)[-500:]}'
+            write_json(Path(d)/'error.json', {'error': msg})
             out.append({'name': Path(d).name, 'params': p, 'metrics': {}, 'status': 'failed', 'error': msg})
     return out
 
@@ -95,12 +108,17 @@ def sweep(cfg:SweepConfig, progress:bool=True) -> dict:
     from tqdm.auto import tqdm
     nb = Path(cfg.notebook)
     if not nb.is_file(): raise PRPGError(f'{nb}: notebook not found.')
-    pts = grid_points(cfg.grid); varying = [k for k, v in cfg.grid.items() if isinstance(v, list) and len(v) > 1]
-    out = Path(cfg.out); out.mkdir(parents=True, exist_ok=True)
+    pts = grid_points(cfg.grid)
+    varying = [k for k, v in cfg.grid.items() if isinstance(v, list) and len(v) > 1]
+    out = Path(cfg.out)
+    out.mkdir(parents=True, exist_ok=True)
     dirs = [out/'points'/point_name(p, varying) for p in pts]
-    write_json(out/'sweep.json', {'config': to_dict(cfg), 'points': [{'name': d.name, 'params': p} for p, d in zip(pts, dirs)]})
+    write_json(out/'sweep.json',
+               {'config': to_dict(cfg), 'points': [{'name': d.name, 'params': p} for p, d in zip(pts, dirs)]})
     todo = [(p, d) for p, d in zip(pts, dirs) if not (d/'done.json').is_file()]
-    if progress: print(f'sweep: {len(pts)} point(s), {len(pts) - len(todo)} already finished, running {len(todo)} ({cfg.executor})')
+    if progress:
+        print(f'sweep: {len(pts)} point(s), {len(pts) - len(todo)} already finished, running {len(todo)} '
+              f'({cfg.executor})')
     if cfg.executor == 'local':
         from concurrent.futures import ThreadPoolExecutor        # each point runs in its own kernel process
         with ThreadPoolExecutor(max(1, cfg.jobs)) as ex:
@@ -118,40 +136,58 @@ def sweep(cfg:SweepConfig, progress:bool=True) -> dict:
 
 # %% ../nbs/45_sweep.ipynb #b63c336c
 def collect(out:str|Path, metric:str='classification_ap_personalized') -> list[dict]:
-    "One row per point of a sweep folder (params, status, error, numeric metrics); writes results.csv/json and sweep.png."
-    out = Path(out); pts = read_json(out/'sweep.json')['points']; rows = []
+    """One row per point of a sweep folder (params, status, error, numeric metrics); writes results.csv/json and
+    sweep.png."""
+    out = Path(out)
+    pts = read_json(out/'sweep.json')['points']
+    rows = []
     for p in pts:
         d = out/'points'/safe_name(p['name'], 'sweep point')   # sweep.json may come from someone else
         status = 'done' if (d/'done.json').is_file() else 'failed' if (d/'error.json').is_file() else 'pending'
         m = read_json(d/'metrics.json') if status == 'done' and (d/'metrics.json').is_file() else {}
-        rows.append({'name': p['name'], 'status': status, 'error': read_json(d/'error.json')['error'] if status == 'failed' else None,
+        rows.append({'name': p['name'], 'status': status,
+                     'error': read_json(d/'error.json')['error'] if status == 'failed' else None,
                      **{f'param.{k}': v for k, v in p['params'].items()},
                      **{k: v for k, v in m.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}})
     write_json(out/'results.json', rows)
     cols = list(dict.fromkeys(k for r in rows for k in r))
-    buf = io.StringIO(); w = csv.DictWriter(buf, cols, lineterminator='\n'); w.writeheader(); w.writerows(rows)
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, cols, lineterminator='\n')
+    w.writeheader()
+    w.writerows(rows)
     atomic_write(out/'results.csv', buf.getvalue())
-    fig = plot_sweep(rows, metric); fig.savefig(out/'sweep.png', dpi=80)
-    import matplotlib.pyplot as plt; plt.close(fig)
+    fig = plot_sweep(rows, metric)
+    fig.savefig(out/'sweep.png', dpi=80)
+    import matplotlib.pyplot as plt
+    plt.close(fig)
     return rows
 
 # %% ../nbs/45_sweep.ipynb #079285da
 def format_sweep(rows:list[dict]) -> str:
     "Text table: point, status and the numeric metrics."
-    ms = [k for k in dict.fromkeys(k for r in rows for k in r) if not k.startswith('param.') and k not in ('name', 'status', 'error')]
-    return text_table([['point', 'status', *ms]] + [[r['name'], r['status'], *[f"{r[m]:.3f}" if isinstance(r.get(m), float) else
-                                                                          str(r.get(m, '')) for m in ms]] for r in rows])
+    ms = [k for k in dict.fromkeys(k for r in rows for k in r) if not k.startswith('param.') and k not in ('name',
+        'status', 'error')]
+    return text_table([['point', 'status', *ms]] + [[r['name'], r['status'],
+                                                     *[f"{r[m]:.3f}" if isinstance(r.get(m), float) else
+                                                                          str(r.get(m,
+                                                                              '')) for m in ms]] for r in rows])
 
 def plot_sweep(rows:list[dict], metric:str='classification_ap_personalized'):
     "Bars of `metric` per point (and its `_pretrained` twin); failed points are marked."
     import matplotlib.pyplot as plt, numpy as np
     twin = metric.replace('_personalized', '_pretrained') if metric.endswith('_personalized') else None
-    fig, ax = plt.subplots(figsize=(max(4, 0.6 * len(rows) + 1.5), 3.2)); x = np.arange(len(rows))
+    fig, ax = plt.subplots(figsize=(max(4, 0.6 * len(rows) + 1.5), 3.2))
+    x = np.arange(len(rows))
     series = [(metric, 0.0)] + ([(twin, -0.4)] if twin and any(twin in r for r in rows) else [])
     wdt = 0.8 / len(series)
     for (m, _), k in zip(series, range(len(series))):
         ax.bar(x + (k - (len(series) - 1) / 2) * wdt, [r.get(m, np.nan) for r in rows], wdt, label=m)
     for i, r in enumerate(rows):
-        if r['status'] != 'done': ax.text(i, 0.02, r['status'], rotation=90, ha='center', va='bottom', fontsize=7, color='red')
+        if r['status'] != 'done':
+            ax.text(i, 0.02, r['status'], rotation=90, ha='center', va='bottom', fontsize=7, color='red')
     ax.set_xticks(x, [r['name'].rsplit('-', 1)[0][:24] for r in rows], rotation=60, ha='right', fontsize=7)
-    ax.set_ylim(0, 1); ax.legend(fontsize=7); ax.grid(axis='y', alpha=0.3); fig.tight_layout(); return fig
+    ax.set_ylim(0, 1)
+    ax.legend(fontsize=7)
+    ax.grid(axis='y', alpha=0.3)
+    fig.tight_layout()
+    return fig

@@ -34,8 +34,11 @@ def _proc_square(cls, size:int, **kw):
     return cls(size={'height': size, 'width': size}, do_center_crop=False, **kw)
 
 def _save_dinov2(d:Path, registers:bool=False, image_size:int=56):
-    from transformers import Dinov2Config, Dinov2Model, Dinov2WithRegistersConfig, Dinov2WithRegistersModel, BitImageProcessor
-    if registers: m = Dinov2WithRegistersModel(Dinov2WithRegistersConfig(image_size=image_size, patch_size=14, num_register_tokens=4, **_VIT))
+    from transformers import (Dinov2Config, Dinov2Model, Dinov2WithRegistersConfig, Dinov2WithRegistersModel,
+                              BitImageProcessor)
+    if registers:
+        m = Dinov2WithRegistersModel(Dinov2WithRegistersConfig(image_size=image_size, patch_size=14,
+                                                               num_register_tokens=4, **_VIT))
     else: m = Dinov2Model(Dinov2Config(image_size=image_size, patch_size=14, **_VIT))
     m.save_pretrained(d)
     BitImageProcessor(size={'shortest_edge': image_size}, crop_size={'height': image_size, 'width': image_size},
@@ -43,8 +46,10 @@ def _save_dinov2(d:Path, registers:bool=False, image_size:int=56):
 
 def _save_clip_vision(d:Path, image_size:int=64):
     from transformers import CLIPVisionConfig, CLIPVisionModelWithProjection, CLIPImageProcessor
-    CLIPVisionModelWithProjection(CLIPVisionConfig(image_size=image_size, patch_size=16, projection_dim=16, **_VIT)).save_pretrained(d)
-    CLIPImageProcessor(size={'shortest_edge': image_size}, crop_size={'height': image_size, 'width': image_size}).save_pretrained(d)
+    CLIPVisionModelWithProjection(CLIPVisionConfig(image_size=image_size, patch_size=16, projection_dim=16,
+                                                   **_VIT)).save_pretrained(d)
+    CLIPImageProcessor(size={'shortest_edge': image_size},
+                       crop_size={'height': image_size, 'width': image_size}).save_pretrained(d)
 
 # %% ../nbs/03_tiny.ipynb #8339cd13
 def _save_mae(d:Path, image_size:int=64):
@@ -55,7 +60,8 @@ def _save_mae(d:Path, image_size:int=64):
 def _save_timm(d:Path, arch:str='vit_small_patch14_reg4_dinov2', image_size:int=56):
     import timm
     from timm.models import save_for_hf
-    # layer scale 1.0 instead of DINOv2's 1e-5: random tiny blocks must not be near-identity, or LoRA would have no effect
+    # layer scale 1.0 instead of DINOv2's 1e-5: random tiny blocks must not be near-identity,
+    # or LoRA would have no effect
     args = dict(img_size=image_size, depth=2, embed_dim=32, num_heads=4, num_classes=0, init_values=1.0)
     save_for_hf(timm.create_model(arch, pretrained=False, **args), d, model_args=args, safe_serialization=True)
 
@@ -64,9 +70,9 @@ def _save_sd15(d:Path):
     from diffusers import AutoencoderKL, DDIMScheduler, StableDiffusionPipeline, UNet2DConditionModel
     from transformers import CLIPTextConfig, CLIPTextModel
     tok = tiny_clip_tokenizer()
-    unet = UNet2DConditionModel(block_out_channels=(32, 64), layers_per_block=2, sample_size=32, in_channels=4, out_channels=4,
-        down_block_types=('DownBlock2D', 'CrossAttnDownBlock2D'), up_block_types=('CrossAttnUpBlock2D', 'UpBlock2D'),
-        cross_attention_dim=32, attention_head_dim=8)
+    unet = UNet2DConditionModel(block_out_channels=(32, 64), layers_per_block=2, sample_size=32, in_channels=4,
+        out_channels=4, down_block_types=('DownBlock2D', 'CrossAttnDownBlock2D'),
+        up_block_types=('CrossAttnUpBlock2D', 'UpBlock2D'), cross_attention_dim=32, attention_head_dim=8)
     vae = AutoencoderKL(block_out_channels=[32, 64], latent_channels=4, down_block_types=['DownEncoderBlock2D'] * 2,
         up_block_types=['UpDecoderBlock2D'] * 2, sample_size=64)
     te = CLIPTextModel(CLIPTextConfig(hidden_size=32, intermediate_size=37, num_attention_heads=4, num_hidden_layers=2,
@@ -83,16 +89,19 @@ def _save_sdxl(d:Path):
     from transformers import CLIPTextConfig, CLIPTextModel, CLIPTextModelWithProjection
     tok, tok2 = tiny_clip_tokenizer(), tiny_clip_tokenizer(pad_token='!')
     txt = dict(hidden_size=32, intermediate_size=37, num_attention_heads=4, num_hidden_layers=2, vocab_size=len(tok),
-               max_position_embeddings=77, bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id, pad_token_id=tok.pad_token_id)
+               max_position_embeddings=77, bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id,
+               pad_token_id=tok.pad_token_id)
     unet = UNet2DConditionModel(block_out_channels=(32, 64), layers_per_block=1, sample_size=32,
         down_block_types=('DownBlock2D', 'CrossAttnDownBlock2D'), up_block_types=('CrossAttnUpBlock2D', 'UpBlock2D'),
-        attention_head_dim=(2, 4), use_linear_projection=True, addition_embed_type='text_time', addition_time_embed_dim=8,
-        transformer_layers_per_block=(1, 2), norm_num_groups=1, projection_class_embeddings_input_dim=80, cross_attention_dim=64)
+        attention_head_dim=(2, 4), use_linear_projection=True, addition_embed_type='text_time',
+        addition_time_embed_dim=8, transformer_layers_per_block=(1, 2), norm_num_groups=1,
+        projection_class_embeddings_input_dim=80, cross_attention_dim=64)
     vae = AutoencoderKL(block_out_channels=[32, 64], latent_channels=4, down_block_types=['DownEncoderBlock2D'] * 2,
         up_block_types=['UpDecoderBlock2D'] * 2, sample_size=64)
     StableDiffusionXLPipeline(vae=vae, text_encoder=CLIPTextModel(CLIPTextConfig(**txt)),
-        text_encoder_2=CLIPTextModelWithProjection(CLIPTextConfig(projection_dim=32, **txt)), tokenizer=tok, tokenizer_2=tok2,
-        unet=unet, scheduler=EulerDiscreteScheduler(beta_start=0.00085, beta_end=0.012, beta_schedule='scaled_linear',
+        text_encoder_2=CLIPTextModelWithProjection(CLIPTextConfig(projection_dim=32, **txt)), tokenizer=tok,
+        tokenizer_2=tok2, unet=unet,
+        scheduler=EulerDiscreteScheduler(beta_start=0.00085, beta_end=0.012, beta_schedule='scaled_linear',
         steps_offset=1)).save_pretrained(d)
 
 def _text_cfg(tok):
@@ -111,20 +120,25 @@ def _save_clip(d:Path):
 def _save_owlv2(d:Path):
     from transformers import Owlv2Config, Owlv2ForObjectDetection, Owlv2ImageProcessor, Owlv2Processor
     tok = tiny_clip_tokenizer(16)
-    Owlv2ForObjectDetection(Owlv2Config(text_config=_text_cfg(tok), vision_config=dict(image_size=64, patch_size=16, **_VIT),
-                                        projection_dim=32)).save_pretrained(d)   # projection_dim must equal the text width
-    Owlv2Processor(image_processor=Owlv2ImageProcessor(size={'height': 64, 'width': 64}), tokenizer=tok).save_pretrained(d)
+    Owlv2ForObjectDetection(Owlv2Config(text_config=_text_cfg(tok),
+                                        vision_config=dict(image_size=64, patch_size=16, **_VIT),
+                                        projection_dim=32)).save_pretrained(d)   # = the text width
+    Owlv2Processor(image_processor=Owlv2ImageProcessor(size={'height': 64, 'width': 64}),
+                   tokenizer=tok).save_pretrained(d)
 
 # %% ../nbs/03_tiny.ipynb #037cb561
 def _save_sam(d:Path):
     from transformers import SamConfig, SamModel, SamImageProcessor, SamProcessor
     from transformers.models.sam.configuration_sam import SamVisionConfig, SamPromptEncoderConfig, SamMaskDecoderConfig
-    v = SamVisionConfig(hidden_size=32, num_hidden_layers=2, num_attention_heads=2, mlp_dim=64, output_channels=32, image_size=128,
-                        patch_size=16, global_attn_indexes=[1], window_size=4, num_pos_feats=16)
+    v = SamVisionConfig(hidden_size=32, num_hidden_layers=2, num_attention_heads=2, mlp_dim=64, output_channels=32,
+                        image_size=128, patch_size=16, global_attn_indexes=[1], window_size=4, num_pos_feats=16)
     p = SamPromptEncoderConfig(hidden_size=32, image_size=128, patch_size=16, mask_input_channels=8)
-    m = SamMaskDecoderConfig(hidden_size=32, num_hidden_layers=2, num_attention_heads=2, mlp_dim=64, iou_head_hidden_dim=32)
-    SamModel(SamConfig(vision_config=v.to_dict(), prompt_encoder_config=p.to_dict(), mask_decoder_config=m.to_dict())).save_pretrained(d)
-    SamProcessor(image_processor=SamImageProcessor(size={'longest_edge': 128}, pad_size={'height': 128, 'width': 128})).save_pretrained(d)
+    m = SamMaskDecoderConfig(hidden_size=32, num_hidden_layers=2, num_attention_heads=2, mlp_dim=64,
+                             iou_head_hidden_dim=32)
+    SamModel(SamConfig(vision_config=v.to_dict(), prompt_encoder_config=p.to_dict(),
+                       mask_decoder_config=m.to_dict())).save_pretrained(d)
+    SamProcessor(image_processor=SamImageProcessor(size={'longest_edge': 128},
+                                                   pad_size={'height': 128, 'width': 128})).save_pretrained(d)
 
 # %% ../nbs/03_tiny.ipynb #a4f7a84a
 TINY_BUILDERS = {
@@ -147,9 +161,11 @@ def save_tiny(kind:str, # a key of `TINY_BUILDERS`
               seed:int=0, # weight seed: same seed, same weights
              ) -> Path:
     "Build a tiny random model of `kind` with a seeded RNG and save it to `path`."
-    if kind not in TINY_BUILDERS: raise ConfigError(f'unknown tiny model {kind!r}; choose from {", ".join(TINY_BUILDERS)}')
+    if kind not in TINY_BUILDERS:
+        raise ConfigError(f'unknown tiny model {kind!r}; choose from {", ".join(TINY_BUILDERS)}')
     path = Path(path)
-    if path.exists() and any(path.iterdir()): raise ConfigError(f'{path}: folder is not empty; refusing to overwrite it.')
+    if path.exists() and any(path.iterdir()):
+        raise ConfigError(f'{path}: folder is not empty; refusing to overwrite it.')
     path.mkdir(parents=True, exist_ok=True)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)

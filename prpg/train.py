@@ -13,9 +13,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .core import (folder_lock, load_checkpoint, save_state, check_writable, PRPGError, ConfigError, atomic_write, derive_seed,
-                       files_fingerprint, from_dict, is_finished, make_rng, read_config_dict, read_json, run_checkpoint, run_id,
-                       save_config, stable_hash, to_dict, write_json)
+from .core import (folder_lock, load_checkpoint, save_state, check_writable, PRPGError, ConfigError, atomic_write,
+                       derive_seed, files_fingerprint, from_dict, is_finished, make_rng, read_config_dict, read_json,
+                       run_checkpoint, run_id, save_config, stable_hash, to_dict, write_json)
 from .data import load_image, load_mask
 from .triplets import read_triplets, write_triplets, Triplet
 from .models import (AugmentConfig, Backbone, LoraSettings, Preprocess, add_lora, autocast_dtype, default_device,
@@ -30,9 +30,10 @@ __all__ = ['PRESETS', 'TrainConfig', 'make_train_config', 'load_train_config', '
 @dataclass
 class TrainConfig:
     "One personalization run: a triplet file, a backbone, LoRA and optimisation settings."
-    BOUNDS = {'lr': '> 0', 'tau': '> 0', 'margin': '>= 0', 'patch_weight': '>= 0', 'patch_tau': '> 0', 'weight_decay': '>= 0',
-              'image_size': '>= 8', 'num_workers': '>= 0', 'betas': '[0, 1)', 'batch_size': '>= 1', 'epochs': '>= 1', 'max_steps': '>= 1',
-              'grad_accum': '>= 1', 'checkpoint_every': '>= 1', 'seed': '>= 0'}
+    BOUNDS = {'lr': '> 0', 'tau': '> 0', 'margin': '>= 0', 'patch_weight': '>= 0', 'patch_tau': '> 0',
+              'weight_decay': '>= 0', 'image_size': '>= 8', 'num_workers': '>= 0', 'betas': '[0, 1)',
+              'batch_size': '>= 1', 'epochs': '>= 1', 'max_steps': '>= 1', 'grad_accum': '>= 1',
+              'checkpoint_every': '>= 1', 'seed': '>= 0'}
     triplets: Path|None = None            # triplet CSV (prpg.triplets)
     name: str = ''                        # readable run label (default: the triplet file's stem)
     preset: Literal['prpg', 'paper'] = 'prpg'
@@ -44,7 +45,8 @@ class TrainConfig:
     loss: Literal['infonce', 'infonce_multipos', 'triplet'] = 'infonce'
     tau: float = 0.07
     margin: float = 0.05
-    patch_weight: float = 0.0             # > 0 adds `patch_contrast` on masked patches (beyond the paper; needs train/positive masks)
+    # > 0 adds `patch_contrast` on masked patches (beyond the paper; needs train/positive masks)
+    patch_weight: float = 0.0
     patch_tau: float = 0.1
     optimizer: Literal['adam', 'adamw'] = 'adamw'
     lr: float = 1e-4
@@ -68,7 +70,8 @@ class TrainConfig:
         for k in ('batch_size', 'epochs', 'grad_accum', 'checkpoint_every'):
             if getattr(self, k) < 1: raise ConfigError(f'{k}: must be at least 1')
         if self.lr <= 0: raise ConfigError('lr: must be positive')
-        if self.max_steps is not None and self.max_steps < 1: raise ConfigError('max_steps: must be at least 1 (or null)')
+        if self.max_steps is not None and self.max_steps < 1:
+            raise ConfigError('max_steps: must be at least 1 (or null)')
 
 # %% ../nbs/12_train.ipynb #d5af10f8
 PRESETS = {
@@ -97,8 +100,10 @@ def load_train_config(path=None, overrides=None) -> TrainConfig:
 
 # %% ../nbs/12_train.ipynb #438a8691
 def mask_file_for(image:str|Path) -> Path|None:
-    "The mask of `<root>/<split>/<instance>/<name>` at `<root>/<split>_masks/<instance>/<stem>.png` (train photos, cut/paste positives), if it exists."
-    image = Path(image); f = image.parents[1].with_name(image.parents[1].name + '_masks')/image.parent.name/f'{image.stem}.png'
+    """The mask of `<root>/<split>/<instance>/<name>` at `<root>/<split>_masks/<instance>/<stem>.png` (train photos,
+    cut/paste positives), if it exists."""
+    image = Path(image)
+    f = image.parents[1].with_name(image.parents[1].name + '_masks')/image.parent.name/f'{image.stem}.png'
     return f if f.is_file() else None
 
 def _mask_base(pre:Preprocess, image:Path) -> torch.Tensor|None:
@@ -112,11 +117,12 @@ def _mask_base(pre:Preprocess, image:Path) -> torch.Tensor|None:
 class TripletData(torch.utils.data.Dataset):
     "Triplets -> (anchor, positive, negative) tensors with seeded augmentation and a bounded (LRU) decode cache."
     def __init__(self, triplets:list[Triplet], pre:Preprocess, seed:int=0,
-                 max_cached:int=2048, # decoded images kept (about 0.2 MB each at 256 px): thousands of synthetic images stay bounded
+                 max_cached:int=2048, # decoded images kept (about 0.2 MB each at 256 px): memory stays bounded
                  masks:bool=False, # also return the anchors' and positives' object masks (for `patch_weight`)
                 ):
         from collections import OrderedDict
-        self.t, self.pre, self.seed, self.epoch, self.cache, self.max_cached = triplets, pre, seed, 0, OrderedDict(), max_cached
+        self.t, self.pre, self.seed, self.epoch = triplets, pre, seed, 0
+        self.cache, self.max_cached = OrderedDict(), max_cached
         self.masks = masks
     def __len__(self): return len(self.t)
     def _base(self, key, make):
@@ -135,21 +141,24 @@ class TripletData(torch.utils.data.Dataset):
         if m is None: return self.pre.finish(t, g), torch.full((self.pre.size,) * 2, -1.0)
         return self.pre.finish_masked(t, m, g)
     def __getitem__(self, i):
-        t = self.t[i]; g = torch.Generator().manual_seed(derive_seed(self.seed, 'aug', self.epoch, t.id))
+        t = self.t[i]
+        g = torch.Generator().manual_seed(derive_seed(self.seed, 'aug', self.epoch, t.id))
         if not self.masks: return self._img(t.anchor, g), self._img(t.positive, g), self._img(t.negative, g)
         (a, ma), (p, mp) = self._masked(t.anchor, g), self._masked(t.positive, g)
         return a, p, self._img(t.negative, g), ma, mp
 
 # %% ../nbs/12_train.ipynb #4c9db302
 def collate_triplets(items):
-    "Stack a list of (a, p, n) into one (3B, C, H, W) batch: anchors, then positives, then negatives; with masks (a, p, n, ma, mp), also the (2B, H, W) masks."
+    """Stack a list of (a, p, n) into one (3B, C, H, W) batch: anchors, then positives, then negatives; with masks (a,
+    p, n, ma, mp), also the (2B, H, W) masks."""
     a, p, n, *m = zip(*items)
     x = torch.stack(list(a) + list(p) + list(n))
     return (x, torch.stack(list(m[0]) + list(m[1]))) if m else x
 
 def epoch_batches(n:int, batch_size:int, seed:int, epoch:int) -> list[list[int]]:
     "The shuffled batches of one epoch (a pure function of seed and epoch; the last batch may be smaller)."
-    idx = list(range(n)); make_rng(seed, 'order', epoch).shuffle(idx)
+    idx = list(range(n))
+    make_rng(seed, 'order', epoch).shuffle(idx)
     return [idx[i:i + batch_size] for i in range(0, n, batch_size)]
 
 # %% ../nbs/12_train.ipynb #beab81fc
@@ -164,10 +173,13 @@ def run_inputs(cfg:TrainConfig, trips:list[Triplet]) -> dict:
     imgs = sorted({p for t in trips for p in (t.anchor, t.positive, t.negative)}, key=str)
     w = {'backbone': cfg.backbone, 'weights': str(cfg.weights) if cfg.weights else None}
     for src in (cfg.weights, cfg.backbone):
-        if src and Path(src).is_dir(): w[f'files:{src}'] = files_fingerprint(sorted(p for p in Path(src).rglob('*') if p.is_file()), src)
-    root = Path(os.path.commonpath([str(p) for p in imgs])) if imgs else None    # relative to the data: a moved project keeps its runs
+        if src and Path(src).is_dir():
+            w[f'files:{src}'] = files_fingerprint(sorted(p for p in Path(src).rglob('*') if p.is_file()), src)
+    # relative to the data: a moved project keeps its runs
+    root = Path(os.path.commonpath([str(p) for p in imgs])) if imgs else None
     rel = lambda p: Path(p).relative_to(root).as_posix() if root else str(p)
-    return {'config': c, 'triplets': stable_hash([(rel(t.anchor), rel(t.positive), rel(t.negative), t.label) for t in trips]),
+    return {'config': c,
+            'triplets': stable_hash([(rel(t.anchor), rel(t.positive), rel(t.negative), t.label) for t in trips]),
             'images': files_fingerprint(imgs, root), 'n_images': len(imgs), 'backbone': w}
 
 # %% ../nbs/12_train.ipynb #3eb0306e
@@ -175,12 +187,16 @@ def plot_curves(metrics_csv:str|Path, smooth:int=10):
     "Loss and triplet accuracy per step (raw and running mean) as a matplotlib Figure."
     import matplotlib.pyplot as plt
     rows = list(csv.DictReader(open(metrics_csv)))
-    s = np.array([int(r['step']) for r in rows]); l = np.array([float(r['loss']) for r in rows]); a = np.array([float(r['acc']) for r in rows])
+    s = np.array([int(r['step']) for r in rows])
+    l = np.array([float(r['loss']) for r in rows])
+    a = np.array([float(r['acc']) for r in rows])
     fig, axs = plt.subplots(1, 2, figsize=(9, 3))
     for ax, y, t in ((axs[0], l, 'loss'), (axs[1], a, 'triplet accuracy')):
         ax.plot(s, y, alpha=0.3, lw=1)
         if len(y) >= smooth: ax.plot(s[smooth - 1:], np.convolve(y, np.ones(smooth) / smooth, 'valid'), lw=2)
-        ax.set_xlabel('step'); ax.set_title(t); ax.grid(alpha=0.3)
+        ax.set_xlabel('step')
+        ax.set_title(t)
+        ax.grid(alpha=0.3)
     fig.tight_layout()
     return fig
 
@@ -199,14 +215,17 @@ def _accelerator(cfg:TrainConfig):
 
 def _save_ckpt(path:Path, bb, opt, step:int, epoch:int, rows:int):
     from peft import get_peft_model_state_dict
-    save_state(path, {'lora': get_peft_model_state_dict(bb.model), 'optimizer': opt.state_dict(), 'step': step, 'epoch': epoch,
-                      'rows': rows, 'rng': torch.get_rng_state(),       # safetensors + JSON, written atomically
-                      'cuda_rng': torch.cuda.get_rng_state_all() if torch.cuda.is_available() else []})   # LoRA dropout on the GPU
+    # safetensors + JSON, written atomically; the CUDA RNG too (LoRA dropout on the GPU)
+    save_state(path, {'lora': get_peft_model_state_dict(bb.model), 'optimizer': opt.state_dict(), 'step': step,
+                      'epoch': epoch, 'rows': rows, 'rng': torch.get_rng_state(),
+                      'cuda_rng': torch.cuda.get_rng_state_all() if torch.cuda.is_available() else []})
 
 # %% ../nbs/12_train.ipynb #1d815939
 def _apply_ckpt(ck:dict, bb, opt) -> dict:
     from peft import set_peft_model_state_dict
-    set_peft_model_state_dict(bb.model, ck['lora']); opt.load_state_dict(ck['optimizer']); torch.set_rng_state(ck['rng'])
+    set_peft_model_state_dict(bb.model, ck['lora'])
+    opt.load_state_dict(ck['optimizer'])
+    torch.set_rng_state(ck['rng'])
     if ck.get('cuda_rng') and torch.cuda.is_available() and len(ck['cuda_rng']) == torch.cuda.device_count():
         torch.cuda.set_rng_state_all(ck['cuda_rng'])     # so a resumed GPU run is bit for bit too
     return ck
@@ -225,11 +244,13 @@ def _step_loss(bb, core, x, cfg:TrainConfig, acc):
         return contrastive_loss(cfg.loss, q, p, n, cfg.tau, cfg.margin), q, p, n
     x, m = x[0].to(acc.device), x[1].to(acc.device)
     with acc.autocast(): e, pt = bb(x, patches=True)
-    q, p, n = e.float().chunk(3); pa, pp, pn = pt.float().chunk(3)
+    q, p, n = e.float().chunk(3)
+    pa, pp, pn = pt.float().chunk(3)
     ps = core.spec.patch_size
     cells = F.avg_pool2d(m[:, None], ps).flatten(1)                 # object coverage per patch, -1 where unknown
     ma, mp = cells.chunk(2)
-    loss = contrastive_loss(cfg.loss, q, p, n, cfg.tau, cfg.margin) + cfg.patch_weight * patch_contrast(pa, pp, pn, ma, mp, cfg.patch_tau)
+    loss = contrastive_loss(cfg.loss, q, p, n, cfg.tau, cfg.margin) + cfg.patch_weight * patch_contrast(pa, pp, pn, ma,
+        mp, cfg.patch_tau)
     return loss, q, p, n
 
 # %% ../nbs/12_train.ipynb #b4e35b82
@@ -239,7 +260,8 @@ def train(cfg:TrainConfig, # the run's configuration (`cfg.triplets` must be set
     "Personalize a backbone on a triplet file; returns the run folder (reused when the same inputs finished before)."
     # LoRA dropout draws from torch's global RNG: seed it for this run and give the caller's state back afterwards
     devs = list(range(torch.cuda.device_count())) if torch.cuda.is_available() else []
-    with torch.random.fork_rng(devices=devs), contextlib.ExitStack() as locks:   # locks: the run folder's, held to the end
+    # locks: the run folder's, held to the end
+    with torch.random.fork_rng(devices=devs), contextlib.ExitStack() as locks:
         torch.manual_seed(derive_seed(cfg.seed, 'torch'))
         return _train(cfg, callback, locks)
 
@@ -259,11 +281,15 @@ def _plan_run(cfg:TrainConfig) -> tuple:
 def _write_run_files(cfg:TrainConfig, run:Path, trips:list, inputs:dict):
     "The run's record: config, inputs, where the data came from (for evaluation) and the triplets themselves."
     (run/'checkpoints').mkdir(parents=True, exist_ok=True)
-    save_config(cfg, run/'config.yaml'); write_json(run/'inputs.json', inputs)
-    side = Path(cfg.triplets).with_suffix('.json')       # where the triplets came from: dataset and instance, for evaluation
+    save_config(cfg, run/'config.yaml')
+    write_json(run/'inputs.json', inputs)
+    # where the triplets came from: dataset and instance, for evaluation
+    side = Path(cfg.triplets).with_suffix('.json')
     if side.is_file() and not (run/'data.json').is_file():
-        meta = read_json(side); real = meta.get('roots', {}).get('real')
-        dsp = os.path.abspath(Path(cfg.triplets).parent/real) if real else None    # absolute: evaluate works from any directory
+        meta = read_json(side)
+        real = meta.get('roots', {}).get('real')
+        # absolute: evaluate works from any directory
+        dsp = os.path.abspath(Path(cfg.triplets).parent/real) if real else None
         rel = os.path.relpath(dsp, os.path.abspath(run)) if dsp else None          # if both move together
         write_json(run/'data.json', {'instance': meta.get('instance'), 'category': meta.get('category'), 'dataset': dsp,
                                      'dataset_relative': rel})
@@ -276,49 +302,78 @@ def _finish_run(run:Path, core, met:Path, step:int, t0:float):
     "Save the adapter, the loss plot and `done.json` (main process only)."
     save_adapter(core, run/'adapter')
     import matplotlib.pyplot as plt
-    fig = plot_curves(met); fig.savefig(run/'loss.png', dpi=90); plt.close(fig)
+    fig = plot_curves(met)
+    fig.savefig(run/'loss.png', dpi=90)
+    plt.close(fig)
     last = list(csv.DictReader(open(met)))[-10:]
-    write_json(run/'done.json', {'steps': step, 'seconds': round(time.time() - t0, 1), 'trainable_parameters': trainable_parameters(core),
+    write_json(run/'done.json',
+               {'steps': step, 'seconds': round(time.time() - t0, 1),
+                                 'trainable_parameters': trainable_parameters(core),
                                  'final_loss': float(np.mean([float(r['loss']) for r in last])),
                                  'final_acc': float(np.mean([float(r['acc']) for r in last]))})
 
 def _loader(data, trips:list, cfg:TrainConfig, acc, epoch:int, skip:int):
     "This process's batches of one epoch, from the `skip`-th on (resuming mid-epoch)."
     mine = epoch_batches(len(trips), cfg.batch_size, cfg.seed, epoch)[acc.process_index::acc.num_processes]
-    return torch.utils.data.DataLoader(data, batch_sampler=mine[skip:], collate_fn=collate_triplets, num_workers=cfg.num_workers,
-                                       generator=torch.Generator().manual_seed(derive_seed(cfg.seed, 'loader', epoch)))  # global RNG untouched
+    return torch.utils.data.DataLoader(data, batch_sampler=mine[skip:], collate_fn=collate_triplets,
+                                       num_workers=cfg.num_workers,
+                                       generator=torch.Generator().manual_seed(derive_seed(cfg.seed, 'loader',
+                                           epoch)))  # global RNG untouched
 
-# %% ../nbs/12_train.ipynb #73649fd4
+# %% ../nbs/12_train.ipynb #3f6ebaa2
+def _optimizer_and_data(cfg:TrainConfig, bb:Backbone, trips:list) -> tuple:
+    "The optimizer, the accelerator (its precision and device applied to the backbone) and the triplet data."
+    params = [p for p in bb.parameters() if p.requires_grad]
+    Opt = torch.optim.AdamW if cfg.optimizer == 'adamw' else torch.optim.Adam
+    opt = Opt(params, lr=cfg.lr, betas=tuple(cfg.betas), weight_decay=cfg.weight_decay)
+    acc = _accelerator(cfg)
+    prepare_for_training(bb, {'bf16': torch.bfloat16, 'fp16': torch.float16}.get(acc.mixed_precision), acc.device)
+    data = TripletData(trips, Preprocess.for_backbone(bb, cfg.aug if cfg.augment else None), cfg.seed,
+                       masks=cfg.patch_weight > 0)
+    return opt, acc, data
+
+def _log_step(mf, bar, step:int, epoch:int, loss:torch.Tensor, qpn:tuple, lr:float, t0:float) -> dict:
+    "One `metrics.csv` row, also shown on the progress bar."
+    q, p, n = (t.detach() for t in qpn)
+    row = {'step': step, 'epoch': epoch + 1, 'loss': float(loss.detach()), 'acc': triplet_accuracy(q, p, n),
+           'lr': lr, 'seconds': round(time.time() - t0, 3)}
+    mf.write(','.join(str(row[k]) for k in ('step', 'epoch', 'loss', 'acc', 'lr', 'seconds')) + '\n')
+    mf.flush()
+    bar.update(1)
+    bar.set_postfix(loss=f'{row["loss"]:.3f}', acc=f'{row["acc"]:.2f}')
+    return row
+
+# %% ../nbs/12_train.ipynb #df448201
 def _train(cfg:TrainConfig, callback:Callable|None, locks:contextlib.ExitStack) -> Path:
     from tqdm.auto import tqdm
     trips, inputs, run = _plan_run(cfg)
     say = print if cfg.progress else (lambda *a, **k: None)
     if is_finished(run): return run
     ck_path, met = run_checkpoint(run), run/'metrics.csv'
-    ck = load_checkpoint(ck_path) if ck_path.is_file() else None    # a bad checkpoint is refused before anything is written
-    bb = load_backbone(cfg.backbone, cfg.weights, cfg.image_size, cfg.embedding)   # a model that fails to load leaves nothing behind
+    # a bad checkpoint is refused before anything is written
+    ck = load_checkpoint(ck_path) if ck_path.is_file() else None
+    # a model that fails to load leaves nothing behind
+    bb = load_backbone(cfg.backbone, cfg.weights, cfg.image_size, cfg.embedding)
     add_lora(bb, cfg.lora)
-    if os.environ.get('RANK', '0') == '0':          # one process per run folder (accelerate's other ranks share rank 0's)
+    # one process per run folder (accelerate's other ranks share rank 0's)
+    if os.environ.get('RANK', '0') == '0':
         locks.enter_context(folder_lock(run, 'training this run'))
         if is_finished(run): return run
         ck = load_checkpoint(ck_path) if ck_path.is_file() else None   # as it is now that the run is ours
     _write_run_files(cfg, run, trips, inputs)
-    params = [p for p in bb.parameters() if p.requires_grad]
-    Opt = torch.optim.AdamW if cfg.optimizer == 'adamw' else torch.optim.Adam
-    opt = Opt(params, lr=cfg.lr, betas=tuple(cfg.betas), weight_decay=cfg.weight_decay)
-    acc = _accelerator(cfg)
-    prepare_for_training(bb, {'bf16': torch.bfloat16, 'fp16': torch.float16}.get(acc.mixed_precision), acc.device)
-    data = TripletData(trips, Preprocess.for_backbone(bb, cfg.aug if cfg.augment else None), cfg.seed, masks=cfg.patch_weight > 0)
+    opt, acc, data = _optimizer_and_data(cfg, bb, trips)
     per_epoch = math.ceil(len(epoch_batches(len(trips), cfg.batch_size, cfg.seed, 0)) / acc.num_processes)
     total = per_epoch * cfg.epochs if cfg.max_steps is None else min(cfg.max_steps, per_epoch * cfg.epochs)
     start, rows = 0, 0
     if ck is not None:
-        _apply_ckpt(ck, bb, opt); start, rows = ck['step'], ck['rows']
+        _apply_ckpt(ck, bb, opt)
+        start, rows = ck['step'], ck['rows']
         print(f'resuming {run} from step {start}/{total}')
     _truncate_metrics(met, rows)
     if rows == 0: atomic_write(met, 'step,epoch,loss,acc,lr,seconds\n')
     bb, opt = acc.prepare(bb, opt)
-    core = acc.unwrap_model(bb); core.train()
+    core = acc.unwrap_model(bb)
+    core.train()
     bar = tqdm(total=total, initial=start, disable=not cfg.progress or not acc.is_main_process, desc=run.name[:40])
     step, t0, last_ck = start, time.time(), start
     with open(met, 'a') as mf:
@@ -330,16 +385,17 @@ def _train(cfg:TrainConfig, callback:Callable|None, locks:contextlib.ExitStack) 
                 with acc.accumulate(bb):
                     loss, q, p, n = _step_loss(bb, core, x, cfg, acc)
                     if not torch.isfinite(loss): _diverged(loss, step, epoch, run, ck_path, last_ck)
-                    acc.backward(loss); opt.step(); opt.zero_grad()
-                step += 1; rows += 1
-                row = {'step': step, 'epoch': epoch + 1, 'loss': float(loss.detach()),
-                       'acc': triplet_accuracy(q.detach(), p.detach(), n.detach()),
-                       'lr': opt.param_groups[0]['lr'], 'seconds': round(time.time() - t0, 3)}
-                mf.write(','.join(str(row[k]) for k in ('step', 'epoch', 'loss', 'acc', 'lr', 'seconds')) + '\n'); mf.flush()
-                bar.update(1); bar.set_postfix(loss=f'{row["loss"]:.3f}', acc=f'{row["acc"]:.2f}')
+                    acc.backward(loss)
+                    opt.step()
+                    opt.zero_grad()
+                step += 1
+                rows += 1
+                row = _log_step(mf, bar, step, epoch, loss, (q, p, n), opt.param_groups[0]['lr'], t0)
                 end_of_epoch = step % per_epoch == 0 or step == total
-                if acc.is_main_process and step % cfg.grad_accum == 0 and (step % cfg.checkpoint_every == 0 or end_of_epoch):
-                    _save_ckpt(ck_path, core, opt, step, epoch, rows); last_ck = step
+                due = step % cfg.checkpoint_every == 0 or end_of_epoch
+                if acc.is_main_process and step % cfg.grad_accum == 0 and due:
+                    _save_ckpt(ck_path, core, opt, step, epoch, rows)
+                    last_ck = step
                 if callback: callback(step, row, core)
     bar.close()
     if acc.is_main_process:
@@ -350,9 +406,10 @@ def _train(cfg:TrainConfig, callback:Callable|None, locks:contextlib.ExitStack) 
 # %% ../nbs/12_train.ipynb #0c8e3ad7
 def _diverged(loss, step:int, epoch:int, run:Path, ck_path:Path, last_ck:int):
     "Stop on a non-finite loss, saying which checkpoint is kept."
-    kept = f'the last good checkpoint (step {last_ck}) is in {ck_path}' if ck_path.is_file() else 'no checkpoint had been saved yet'
-    raise TrainingError(f'loss became {float(loss.detach())} at step {step + 1} (epoch {epoch + 1}) of {run}; training stopped and '
-                        f'{kept}. Lower lr, use precision: fp32, or check the images of this batch.')
+    kept = (f'the last good checkpoint (step {last_ck}) is in {ck_path}' if ck_path.is_file()
+            else 'no checkpoint had been saved yet')
+    raise TrainingError(f'loss became {float(loss.detach())} at step {step + 1} (epoch {epoch + 1}) of {run}; training '
+                        f'stopped and {kept}. Lower lr, use precision: fp32, or check the images of this batch.')
 
 # %% ../nbs/12_train.ipynb #88fef610
 def load_personalized(run:str|Path, # a run folder (or its adapter/ folder)

@@ -20,20 +20,23 @@ __all__ = ['COLUMNS', 'TripletConfig', 'Triplet', 'sample_triplets', 'write_trip
 @dataclass
 class TripletConfig:
     "How to sample triplets for one instance."
-    BOUNDS = {'num_triplets': '>= 1', 'num_synthetic': '>= 0', 'hard_negative_frac': '[0, 1]', 'other_category_frac': '[0, 1]', 'seed': '>= 0'}
+    BOUNDS = {'num_triplets': '>= 1', 'num_synthetic': '>= 0', 'hard_negative_frac': '[0, 1]',
+              'other_category_frac': '[0, 1]', 'seed': '>= 0'}
     num_triplets: int = 4500
     num_synthetic: int|None = None      # None = all synthetic positives
     anchors: Literal['real', 'synthetic', 'both'] = 'real'
     positives: Literal['auto', 'synthetic', 'real'] = 'auto'   # auto: synthetic if there is any, else real
     distinct: bool = False              # forbid anchor == positive (the reference allows it)
     hard_negative_frac: float = 0.0     # share of negatives taken from other real instances of the category
-    other_category_frac: float = 0.0    # of the other negatives, the share taken from other categories' negatives (keeps "mug vs shoe")
+    # of the other negatives, the share taken from other categories' negatives (keeps "mug vs shoe")
+    other_category_frac: float = 0.0
     allow_fewer: bool = False           # accept fewer synthetic images than num_synthetic
     seed: int = 0
 
     def validate(self):
         if self.num_triplets < 1: raise ConfigError('num_triplets: must be at least 1')
-        if self.num_synthetic is not None and self.num_synthetic < 0: raise ConfigError('num_synthetic: must be >= 0 or None (all)')
+        if self.num_synthetic is not None and self.num_synthetic < 0:
+            raise ConfigError('num_synthetic: must be >= 0 or None (all)')
         if not 0 <= self.hard_negative_frac <= 1: raise ConfigError('hard_negative_frac: must be between 0 and 1')
         if not 0 <= self.other_category_frac <= 1: raise ConfigError('other_category_frac: must be between 0 and 1')
 
@@ -67,8 +70,10 @@ def sample_triplets(real:list, # the instance's real reference images
                     other_negatives:list|None=None, # negatives of other categories (for `other_category_frac`)
                    ) -> list[Triplet]:
     "Sample `cfg.num_triplets` triplets following the reference semantics (sorted inputs, private seeded RNG)."
-    cfg = cfg or TripletConfig(); cfg.validate()
-    R, S, N, H, O = _sorted(real), _sorted(synthetic), _sorted(negatives), _sorted(hard_negatives or []), _sorted(other_negatives or [])
+    cfg = cfg or TripletConfig()
+    cfg.validate()
+    R, S, N = _sorted(real), _sorted(synthetic), _sorted(negatives)
+    H, O = _sorted(hard_negatives or []), _sorted(other_negatives or [])
     if not R: raise DataError('no real reference images: every instance needs its photos (train/<instance>/).')
     if not N: raise DataError('no negatives: triplets need images of other objects of the same category.')
     rng = make_rng(cfg.seed, 'triplets', stream)
@@ -82,20 +87,23 @@ def sample_triplets(real:list, # the instance's real reference images
         pos_mode = 'synthetic' if S else 'real'
         if not S: warnings.warn('no synthetic positives: using the real images as positives (real-only training).')
     if pos_mode == 'synthetic' and not S:
-        raise DataError("positives='synthetic' but there are no synthetic images; generate some or use positives='real'.")
+        raise DataError("positives='synthetic' but there are no synthetic images; generate some or use "
+                        "positives='real'.")
     P = S if pos_mode == 'synthetic' else R
     A = {'real': R, 'synthetic': S, 'both': _sorted(R + S)}[cfg.anchors]
     if not A: raise DataError(f"anchors={cfg.anchors!r} but there are no such images.")
     if cfg.distinct and len(P) == 1 and P[0] in A:
         raise DataError('distinct=True needs at least two positive images (only one exists).')
     if cfg.hard_negative_frac > 0 and not H:
-        raise DataError('hard_negative_frac > 0 but there are no other instances of this category to take hard negatives from.')
+        raise DataError('hard_negative_frac > 0 but there are no other instances of this category to take hard '
+                        'negatives from.')
     if cfg.other_category_frac > 0 and not O:
         raise DataError('other_category_frac > 0 but there are no negatives of other categories.')
     real_set, out = set(R), []
     for i in range(cfg.num_triplets):
         hard = cfg.hard_negative_frac > 0 and rng.random() < cfg.hard_negative_frac
-        other = not hard and cfg.other_category_frac > 0 and rng.random() < cfg.other_category_frac   # no draw when 0: same streams as before
+        # no draw when 0: same streams as before
+        other = not hard and cfg.other_category_frac > 0 and rng.random() < cfg.other_category_frac
         neg = rng.choice(H if hard else O if other else N)
         anc = rng.choice(A)
         pos = rng.choice(P)
@@ -123,11 +131,14 @@ def write_triplets(triplets:list[Triplet], # sampled triplets
                    meta:dict|None=None, # extra information for the sidecar (config, inputs hash...)
                   ) -> Path:
     "Write triplets as CSV (atomically) plus a sidecar `<name>.json` with the roots and `meta`."
-    path = Path(path); roots = {k: Path(v) for k, v in (roots or {}).items()}
-    buf = io.StringIO(); w = csv.writer(buf, lineterminator='\n')
+    path = Path(path)
+    roots = {k: Path(v) for k, v in (roots or {}).items()}
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator='\n')
     w.writerow(COLUMNS + ('anchor_source', 'negative_source'))
     for t in triplets:
-        w.writerow([t.id, t.label, _rel(t.anchor, roots), _rel(t.left, roots), _rel(t.right, roots), t.anchor_source, t.negative_source])
+        w.writerow([t.id, t.label, _rel(t.anchor, roots), _rel(t.left, roots), _rel(t.right, roots), t.anchor_source,
+                    t.negative_source])
     atomic_write(path, buf.getvalue())
     rel_roots = {k: os.path.relpath(os.path.abspath(v), os.path.abspath(path.parent)) for k, v in roots.items()}
     write_json(path.with_suffix('.json'), {'roots': rel_roots, 'count': len(triplets), **(meta or {})})
@@ -142,36 +153,46 @@ def read_triplets(path:str|Path, # triplet CSV
     path = Path(path)
     if not path.is_file(): raise DataError(f'{path}: triplet file not found.')
     side = path.with_suffix('.json')
-    r = {k: Path(os.path.normpath(path.parent/v)) for k, v in (read_json(side).get('roots', {}) if side.is_file() else {}).items()}
+    r = {k: Path(os.path.normpath(path.parent/v)) for k,
+         v in (read_json(side).get('roots', {}) if side.is_file() else {}).items()}
     r.update({k: Path(v) for k, v in (roots or {}).items()})
     try:
-        with open(path, newline='', encoding='utf-8-sig') as f: rows = list(csv.DictReader(f))   # -sig: a BOM (Excel) is fine
+        with open(path, newline='', encoding='utf-8-sig') as f:
+            rows = list(csv.DictReader(f))   # -sig: a BOM (Excel) is fine
     except (UnicodeDecodeError, csv.Error) as e: raise DataError(f'{path}: not a UTF-8 CSV file ({e}).') from None
     if not rows: raise DataError(f'{path}: holds no triplets. Sample them again (prpg triplets).')
     missing = [c for c in COLUMNS if c not in rows[0]]
-    if missing: raise DataError(f'{path}: missing column(s) {", ".join(missing)}; a triplet CSV needs {", ".join(COLUMNS)}.')
+    if missing:
+        raise DataError(f'{path}: missing column(s) {", ".join(missing)}; a triplet CSV needs {", ".join(COLUMNS)}.')
     def res(s, i, col):
         if s is None or not s.strip():
             raise DataError(f'{path}: row {i}: {col} is empty (a short row?); every row needs {", ".join(COLUMNS)}.')
         if s.startswith('{'):
             k, _, rest = s[1:].partition('}')
-            if k not in r: raise DataError(f'{path}: row {i}, {col}: root {{{k}}} is unknown; pass roots={{"{k}": folder}} '
-                                           f'or restore {side.name}.')
+            if k not in r:
+                raise DataError(f'{path}: row {i}, {col}: root {{{k}}} is unknown; pass roots={{"{k}": folder}} '
+                                               f'or restore {side.name}.')
             return r[k]/rest.lstrip('/')
-        p = Path(s)                       # relative paths: to the CSV's folder, else to the working directory; made absolute
+        # relative paths: to the CSV's folder, else to the working directory; made absolute
+        p = Path(s)
         return p if p.is_absolute() else (path.parent/p).absolute() if (path.parent/p).exists() else p.absolute()
     out, ids = [], {}
     for i, row in enumerate(rows, start=2):
         try: tid = int(row['id'])
-        except (TypeError, ValueError): raise DataError(f'{path}: row {i}: id must be an integer, got {row["id"]!r}.') from None
-        if tid in ids: raise DataError(f'{path}: row {i}: id {tid} repeats row {ids[tid]}; ids must be unique (sample the triplets again).')
+        except (TypeError, ValueError):
+            raise DataError(f'{path}: row {i}: id must be an integer, got {row["id"]!r}.') from None
+        if tid in ids:
+            raise DataError(f'{path}: row {i}: id {tid} repeats row {ids[tid]}; ids must be unique (sample the '
+                            'triplets again).')
         ids[tid] = i
         try: label = int(row['label'])
         except (TypeError, ValueError): label = -1
         if label not in (0, 1): raise DataError(f'{path}: row {i}: label must be 0 or 1, got {row["label"]!r}.')
-        a, l, rt = res(row['ref_path'], i, 'ref_path'), res(row['left_path'], i, 'left_path'), res(row['right_path'], i, 'right_path')
+        a, l, rt = res(row['ref_path'], i, 'ref_path'), res(row['left_path'], i, 'left_path'), res(row['right_path'], i,
+            'right_path')
         pos, neg = (l, rt) if label == 0 else (rt, l)
-        out.append(Triplet(tid, label, a, pos, neg, row.get('anchor_source') or 'real', row.get('negative_source') or 'negatives'))
+        out.append(Triplet(tid, label, a, pos, neg, row.get('anchor_source') or 'real',
+                           row.get('negative_source') or 'negatives'))
     if check_files:
         gone = sorted({p for t in out for p in (t.anchor, t.positive, t.negative) if not p.is_file()}, key=str)
         if gone: raise DataError(f'{path}: {len(gone)} referenced image(s) do not exist, e.g. {gone[0]}. '
@@ -184,26 +205,30 @@ def make_triplets(ds:Dataset, # the dataset
                   out:str|Path, # CSV to write
                   cfg:TripletConfig|None=None,
                   synthetic_root:str|Path|None=None, # folder with <instance>/ sub-folders of synthetic positives
-                  negatives_root:str|Path|list|None=None, # default: the dataset's negatives root; a list: all of them together
+                  negatives_root:str|Path|list|None=None, # default: the dataset's negatives root; a list: all of them
                   overwrite:bool=False, # replace an existing file made from other inputs
                  ) -> Path:
     "Sample and write the triplets of one instance; reuses an existing file made from the same inputs."
-    cfg = cfg or TripletConfig(); out = Path(out)
+    cfg = cfg or TripletConfig()
+    out = Path(out)
     real = ds.images(instance, 'train')
-    syn = list_images(Path(synthetic_root)/instance, recursive=True) if synthetic_root and (Path(synthetic_root)/instance).is_dir() else []
+    syn = list_images(Path(synthetic_root)/instance,
+                      recursive=True) if synthetic_root and (Path(synthetic_root)/instance).is_dir() else []
     cat = ds.category[instance]
     nr = negatives_root if isinstance(negatives_root, (list, tuple)) else [negatives_root or ds.negatives_root]
     neg_roots = [Path(r) if r else None for r in nr]
     negs = lambda c: [p for r in neg_roots for p in find_negatives(r, c)]   # every root must hold the category
     from prpg.data import find_negatives
     neg = negs(cat)
-    hard = [p for o in ds.instances_of(cat) if o != instance for p in ds.images(o, 'train')] if cfg.hard_negative_frac > 0 else []
+    hard = [p for o in ds.instances_of(cat) if o != instance for p in ds.images(o, 'train')]
+    hard = hard if cfg.hard_negative_frac > 0 else []
     other = [p for c in ds.categories if c != cat for p in negs(c)] if cfg.other_category_frac > 0 else []
     roots = {'real': ds.root, **{('negatives' if k == 0 else f'negatives{k + 1}'): r for k, r in enumerate(neg_roots)},
              **({'synthetic': Path(synthetic_root)} if synthetic_root else {})}
     key = stable_hash({'config': to_dict(cfg), 'instance': instance,
                        'files': {k: sorted(_rel(p, roots) for p in v) for k, v in
-                                 {'real': real, 'synthetic': syn, 'negatives': neg, 'hard': hard, 'other': other}.items() if v or k != 'other'}})
+                                 {'real': real, 'synthetic': syn, 'negatives': neg, 'hard': hard,
+                                  'other': other}.items() if v or k != 'other'}})
     side = out.with_suffix('.json')
     if out.is_file() and side.is_file() and not overwrite:
         if read_json(side).get('inputs_hash') == key: return out

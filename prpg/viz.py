@@ -25,15 +25,19 @@ def thumbnails(paths:list, # image files
                ncols:int=6, size:float=1.8, suptitle:str|None=None, max_side:int=256):
     "A grid of thumbnails (a matplotlib figure)."
     import matplotlib.pyplot as plt
-    n = max(1, len(paths)); ncols = min(ncols, n); nrows = (n + ncols - 1) // ncols
-    fig, axs = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + (0.3 if suptitle else 0)), squeeze=False)
+    n = max(1, len(paths))
+    ncols = min(ncols, n)
+    nrows = (n + ncols - 1) // ncols
+    fig, axs = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + (0.3 if suptitle else 0)),
+                            squeeze=False)
     for k, ax in enumerate(axs.flat):
         ax.axis('off')
         if k < len(paths):
             ax.imshow(load_image(paths[k], max_side=max_side))
             if titles: ax.set_title(titles[k], fontsize=7)
     if suptitle: fig.suptitle(suptitle, fontsize=9)
-    fig.tight_layout(); return fig
+    fig.tight_layout()
+    return fig
 
 # %% ../nbs/40_viz.ipynb #c0921457
 def instance_gallery(ds:Dataset, # any supported dataset
@@ -43,17 +47,22 @@ def instance_gallery(ds:Dataset, # any supported dataset
     "Thumbnails of one instance's images, or of the first image of every (filtered) instance."
     if instance is not None:
         its = ds.select(instance, split, shift)[:max_images]
-        return thumbnails([it.path for it in its], [f'{it.path.name}' + (f'\n{it.shift}' if it.shift else '') for it in its],
-                          ncols, suptitle=f'{instance} — {split}' + (f' / {shift}' if shift else ''))
+        return thumbnails([it.path for it in its],
+                          [f'{it.path.name}' + (f'\n{it.shift}' if it.shift else '') for it in its], ncols,
+                          suptitle=f'{instance} — {split}' + (f' / {shift}' if shift else ''))
     insts = [i for i in ds.instances if category is None or ds.category[i] == category][:max_images]
     firsts = [ds.select(i, split, shift) for i in insts]
     keep = [(i, f[0].path) for i, f in zip(insts, firsts) if f]
-    return thumbnails([p for _, p in keep], [i[:24] for i, _ in keep], ncols, suptitle=f'{len(keep)} instance(s), {split}')
+    return thumbnails([p for _, p in keep], [i[:24] for i, _ in keep], ncols,
+                      suptitle=f'{len(keep)} instance(s), {split}')
 
 def fig_png(fig, dpi:int=80) -> bytes:
     "PNG bytes of a figure (and close it): what image widgets display."
     import matplotlib.pyplot as plt
-    buf = io.BytesIO(); fig.savefig(buf, format='png', dpi=dpi); plt.close(fig); return buf.getvalue()
+    buf = io.BytesIO()
+    fig.savefig(buf, format='png', dpi=dpi)
+    plt.close(fig)
+    return buf.getvalue()
 
 # %% ../nbs/40_viz.ipynb #d345e2ac
 class RunIndex:
@@ -64,8 +73,11 @@ class RunIndex:
             for done in sorted(Path(r).rglob('done.json')):
                 run = done.parent
                 if (run/'adapter').is_dir() and (run/'data.json').is_file():
-                    meta = read_json(run/'data.json'); self.runs[meta['instance']] = (run, data_root or meta['dataset'])
-        if not self.runs: raise PRPGError(f'no finished training runs (with adapter/ and data.json) under {", ".join(map(str, roots))}.')
+                    meta = read_json(run/'data.json')
+                    self.runs[meta['instance']] = (run, data_root or meta['dataset'])
+        if not self.runs:
+            raise PRPGError('no finished training runs (with adapter/ and data.json) under '
+                            f'{", ".join(map(str, roots))}.')
         self._models, self._ds = {}, {}
     @property
     def instances(self) -> list[str]: return sorted(self.runs)
@@ -91,18 +103,23 @@ class RunIndex:
 # %% ../nbs/40_viz.ipynb #e50a9a42
 def heatmap_data(index:RunIndex, instance:str, image:str|Path, grid:int=32, cache=None) -> dict:
     "The image (array) and its pretrained / personalized similarity maps to the instance's target feature."
-    cache = cache or DenseCache(); opts = DenseOptions(grid=grid); ds = index.dataset(instance)
+    cache = cache or DenseCache()
+    opts = DenseOptions(grid=grid)
+    ds = index.dataset(instance)
     maps = {}
     for k, bb in index.models(instance).items():
         got = target_similarity_maps(bb, ds, instance, [image], cache, opts)
-        if got is None: raise PRPGError(f'{ds.root}: the train images of {instance!r} have no masks, so there is no target feature to map.')
+        if got is None:
+            raise PRPGError(f'{ds.root}: the train images of {instance!r} have no masks, so there is no target feature '
+                            'to map.')
         maps[k] = got[0]
     return {'instance': instance, 'path': str(image), 'image': np.asarray(load_image(image)), 'maps': maps}
 
 def mask_at(sim:np.ndarray, threshold:float|None=None) -> tuple[np.ndarray, tuple|None]:
     "Mask and box of a similarity map: min-max normalised map >= threshold, or the evaluation's Otsu mode when None."
     if threshold is None: return predict_mask(sim)
-    rng = sim.max() - sim.min(); s = (sim - sim.min()) / rng if rng > 0 else np.zeros_like(sim)
+    rng = sim.max() - sim.min()
+    s = (sim - sim.min()) / rng if rng > 0 else np.zeros_like(sim)
     m = s >= threshold
     return m, mask_box(m)
 
@@ -111,25 +128,33 @@ def plot_heatmaps(data:dict, threshold:float|None=None, alpha:float=0.55):
     "Image, then each model's similarity map over it with the thresholded mask (contour) and box."
     import matplotlib.pyplot as plt
     from matplotlib.patches import Rectangle
-    models = list(data['maps']); fig, axs = plt.subplots(1, 1 + len(models), figsize=(3.2 * (1 + len(models)), 3.2))
-    axs[0].imshow(data['image']); axs[0].set_title(Path(data['path']).name, fontsize=8)
+    models = list(data['maps'])
+    fig, axs = plt.subplots(1, 1 + len(models), figsize=(3.2 * (1 + len(models)), 3.2))
+    axs[0].imshow(data['image'])
+    axs[0].set_title(Path(data['path']).name, fontsize=8)
     for ax, m in zip(axs[1:], models):
-        sim = data['maps'][m]; ax.imshow(data['image'])
-        rng = sim.max() - sim.min(); ax.imshow((sim - sim.min()) / rng if rng > 0 else sim * 0, cmap='jet', alpha=alpha, vmin=0, vmax=1)
+        sim = data['maps'][m]
+        ax.imshow(data['image'])
+        rng = sim.max() - sim.min()
+        ax.imshow((sim - sim.min()) / rng if rng > 0 else sim * 0, cmap='jet', alpha=alpha, vmin=0, vmax=1)
         mask, box = mask_at(sim, threshold)
         if mask.any(): ax.contour(mask, levels=[0.5], colors='white', linewidths=1)
-        if box: ax.add_patch(Rectangle((box[0], box[1]), box[2] - box[0], box[3] - box[1], fill=False, color='white', lw=1.5, ls='--'))
+        if box:
+            ax.add_patch(Rectangle((box[0], box[1]), box[2] - box[0], box[3] - box[1], fill=False, color='white',
+                                   lw=1.5, ls='--'))
         ax.set_title(f'{m}  (cosine {sim.min():.2f}..{sim.max():.2f})', fontsize=8)
     for ax in axs: ax.axis('off')
     fig.suptitle(f"{data['instance']} — threshold {'Otsu' if threshold is None else f'{threshold:.2f}'}", fontsize=9)
-    fig.tight_layout(); return fig
+    fig.tight_layout()
+    return fig
 
 # %% ../nbs/40_viz.ipynb #4405f77f
 def synthetic_records(out:str|Path, instance:str) -> list[dict]:
     "Records of an instance's synthetic images (`accepted` True/False), each with its `path`."
     from prpg.generate.layout import metadata_path, positives_dir, read_metadata
     from prpg.generate.filter import rejected_dir
-    out = Path(out); recs = []
+    out = Path(out)
+    recs = []
     for r in read_metadata(metadata_path(out, instance)):
         p = positives_dir(out, instance)/r['file']
         if p.is_file(): recs.append({**r, 'path': str(p), 'accepted': True})
@@ -138,7 +163,9 @@ def synthetic_records(out:str|Path, instance:str) -> list[dict]:
         if p.is_file(): recs.append({**r, 'path': str(p), 'accepted': False})
     seen, uniq = set(), []
     for r in reversed(recs):                       # a regenerated file has several records: keep the last
-        if r['path'] not in seen: seen.add(r['path']); uniq.append(r)
+        if r['path'] not in seen:
+            seen.add(r['path'])
+            uniq.append(r)
     return sorted(uniq, key=lambda r: r['path'])
 
 # %% ../nbs/40_viz.ipynb #c8703ac4
@@ -150,4 +177,5 @@ def plot_synthetic(records:list[dict], which:str='all', k:int=12, ncols:int=6):
         body = r.get('prompt') or r.get('method', '')
         return head + '\n' + '\n'.join(textwrap.wrap(body, 28)[:2])
     return thumbnails([r['path'] for r in sel], [title(r) for r in sel], ncols, size=2.0,
-                      suptitle=f'{which}: {len(sel)} of {sum(which == "all" or r["accepted"] == (which == "accepted") for r in records)}')
+                      suptitle=f'{which}: {len(sel)} of '
+                               f'{sum(which == "all" or r["accepted"] == (which == "accepted") for r in records)}')

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from .core import PRPGError, read_json
 from .data import SPLITS, Dataset, load_dataset
-from .viz import (RunIndex, fig_png, heatmap_data, instance_gallery, plot_heatmaps, plot_synthetic, synthetic_records)
+from .viz import (RunIndex, fig_png, heatmap_data, instance_gallery, plot_heatmaps, plot_synthetic,
+                      synthetic_records)
 
 # %% auto #0
 __all__ = ['InstancePicker', 'HeatmapViewer', 'SyntheticBrowser', 'PhotoUpload', 'MaskEditor']
@@ -25,18 +26,22 @@ class _Shell:
         from IPython.display import display
         display(self.widget)
     def _show(self, fig):
-        self.image.value = fig_png(fig); self.renders += 1
+        self.image.value = fig_png(fig)
+        self.renders += 1
 
 # %% ../nbs/41_widgets.ipynb #828c7d12
 class InstancePicker(_Shell):
     "Pick an instance of any dataset: category and split filters, a dropdown, and a thumbnail gallery."
     def __init__(self, data:str|Path|Dataset, split:str='train'):
-        W = _W(); self.ds = data if isinstance(data, Dataset) else load_dataset(data); self.renders = 0
+        W = _W()
+        self.ds = data if isinstance(data, Dataset) else load_dataset(data)
+        self.renders = 0
         splits = [s for s in SPLITS if self.ds.select(split=s)]
         self.category = W.Dropdown(options=['all'] + self.ds.categories, value='all', description='category')
         self.split = W.Dropdown(options=splits, value=split if split in splits else splits[0], description='split')
         self.instance = W.Dropdown(options=self.ds.instances, description='instance')
-        self.image = W.Image(format='png'); self.status = W.Label()
+        self.image = W.Image(format='png')
+        self.status = W.Label()
         self.category.observe(self._filter, names='value')
         for w in (self.split, self.instance): w.observe(lambda ch: self.render(), names='value')
         self.widget = W.VBox([W.HBox([self.category, self.split, self.instance]), self.status, self.image])
@@ -60,15 +65,20 @@ class HeatmapViewer(_Shell):
     def __init__(self, *runs, # folders holding finished training runs (searched recursively)
                  grid:int=32, # patch grid of the maps
                  data_root:str|Path|None=None):
-        W = _W(); self.index = RunIndex(*runs, data_root=data_root); self.grid, self.renders, self._data = grid, 0, {}
+        W = _W()
+        self.index = RunIndex(*runs, data_root=data_root)
+        self.grid, self.renders, self._data = grid, 0, {}
         self.instance = W.Dropdown(options=self.index.instances, description='instance')
         self.test_image = W.Dropdown(options=self._image_options(), description='image')
-        self.threshold = W.FloatSlider(value=0.5, min=0.0, max=1.0, step=0.05, description='threshold', continuous_update=False)
+        self.threshold = W.FloatSlider(value=0.5, min=0.0, max=1.0, step=0.05, description='threshold',
+                                       continuous_update=False)
         self.otsu = W.Checkbox(value=False, description='Otsu (as evaluated)')
-        self.image = W.Image(format='png'); self.status = W.Label()
+        self.image = W.Image(format='png')
+        self.status = W.Label()
         self.instance.observe(self._instance_changed, names='value')
         for w in (self.test_image, self.threshold, self.otsu): w.observe(lambda ch: self.render(), names='value')
-        self.widget = W.VBox([W.HBox([self.instance, self.test_image]), W.HBox([self.threshold, self.otsu]), self.status, self.image])
+        self.widget = W.VBox([W.HBox([self.instance, self.test_image]), W.HBox([self.threshold, self.otsu]),
+                              self.status, self.image])
         self.render()
     def _image_options(self): return [(p.name, str(p)) for p in self.index.images(self.instance.value)]
     def _instance_changed(self, ch):
@@ -81,8 +91,10 @@ class HeatmapViewer(_Shell):
         return self._data[key]
     def render(self):
         if not self.test_image.value: return
-        d = self.data(); thr = None if self.otsu.value else self.threshold.value
-        self.status.value = f"{d['instance']} / {Path(d['path']).name}: " + ', '.join(f'{k} max {v.max():.2f}' for k, v in d['maps'].items())
+        d = self.data()
+        thr = None if self.otsu.value else self.threshold.value
+        self.status.value = f"{d['instance']} / {Path(d['path']).name}: " + ', '.join(f'{k} max {v.max():.2f}' for k,
+            v in d['maps'].items())
         self._show(plot_heatmaps(d, thr))
 
 # %% ../nbs/41_widgets.ipynb #036d2c4e
@@ -90,14 +102,19 @@ class SyntheticBrowser(_Shell):
     "Generated images of an instance with their prompts and filter scores, accepted vs rejected, page by page."
     def __init__(self, out:str|Path, # a generation output folder (positives/, rejected/)
                  per_page:int=12):
-        W = _W(); self.out, self.per_page, self.renders = Path(out), per_page, 0
-        insts = sorted(p.name for p in (self.out/'positives').iterdir() if p.is_dir()) if (self.out/'positives').is_dir() else []
-        if not insts: raise PRPGError(f'{out}: no positives/<instance>/ folders; generate something first (prpg generate ...).')
+        W = _W()
+        self.out, self.per_page, self.renders = Path(out), per_page, 0
+        pos = self.out/'positives'
+        insts = sorted(p.name for p in pos.iterdir() if p.is_dir()) if pos.is_dir() else []
+        if not insts:
+            raise PRPGError(f'{out}: no positives/<instance>/ folders; generate something first (prpg generate ...).')
         self.instance = W.Dropdown(options=insts, description='instance')
         self.which = W.ToggleButtons(options=['all', 'accepted', 'rejected'], value='all')
         self.page = W.IntSlider(value=0, min=0, max=0, description='page')
-        self.image = W.Image(format='png'); self.status = W.Label()
-        self.instance.observe(lambda ch: self._reset(), names='value'); self.which.observe(lambda ch: self._reset(), names='value')
+        self.image = W.Image(format='png')
+        self.status = W.Label()
+        self.instance.observe(lambda ch: self._reset(), names='value')
+        self.which.observe(lambda ch: self._reset(), names='value')
         self.page.observe(lambda ch: self.render(), names='value')
         self.widget = W.VBox([W.HBox([self.instance, self.which]), self.page, self.status, self.image])
         self._reset()
@@ -105,15 +122,18 @@ class SyntheticBrowser(_Shell):
         r = synthetic_records(self.out, self.instance.value)
         return [x for x in r if self.which.value == 'all' or x['accepted'] == (self.which.value == 'accepted')]
     def _reset(self):
-        n = len(self.records()); self.page.max = max(0, (n - 1) // self.per_page)
+        n = len(self.records())
+        self.page.max = max(0, (n - 1) // self.per_page)
         if self.page.value: self.page.value = 0              # triggers render
         else: self.render()
     def render(self):
-        allr = synthetic_records(self.out, self.instance.value); recs = self.records()
+        allr = synthetic_records(self.out, self.instance.value)
+        recs = self.records()
         acc = sum(r['accepted'] for r in allr)
         stats = self.out/'positives'/f'{self.instance.value}.filter.json'
         rate = f", acceptance {read_json(stats)['acceptance_rate']:.0%}" if stats.is_file() else ''
-        self.status.value = f'{self.instance.value}: {acc} accepted, {len(allr) - acc} rejected{rate}; showing {self.which.value}'
+        self.status.value = (f'{self.instance.value}: {acc} accepted, {len(allr) - acc} rejected{rate}; '
+                             f'showing {self.which.value}')
         s = self.page.value * self.per_page
         self._show(plot_synthetic(recs[s:s + self.per_page], 'all', self.per_page))
 
@@ -122,11 +142,14 @@ class PhotoUpload(_Shell):
     "Upload photos of your object (JupyterLab, voila, Colab) into a folder; existing files are never overwritten."
     def __init__(self, folder:str|Path, # where the photos go (created)
                  min_photos:int=3):
-        W = _W(); self.folder, self.min_photos, self.renders = Path(folder), min_photos, 0
+        W = _W()
+        self.folder, self.min_photos, self.renders = Path(folder), min_photos, 0
         self.upload = W.FileUpload(accept='image/*', multiple=True, description='photos')
-        self.image = W.Image(format='png'); self.status = W.Label()
+        self.image = W.Image(format='png')
+        self.status = W.Label()
         self.upload.observe(lambda ch: self.save([(f['name'], bytes(f['content'])) for f in ch.new]), names='value')
-        self.widget = W.VBox([self.upload, self.status, self.image]); self.render()
+        self.widget = W.VBox([self.upload, self.status, self.image])
+        self.render()
     @property
     def paths(self) -> list[Path]:
         from prpg.data import list_images
@@ -134,19 +157,27 @@ class PhotoUpload(_Shell):
     def save(self, files:list) -> list[Path]:
         "Write uploaded (name, bytes) pairs; a name that exists gets a numbered suffix. Non-images are refused."
         from prpg.data import IMAGE_EXTS
-        self.folder.mkdir(parents=True, exist_ok=True); out = []; msg = ''
+        self.folder.mkdir(parents=True, exist_ok=True)
+        out = []
+        msg = ''
         for name, data in files:
             p = self.folder/Path(name).name
-            if p.suffix.lower() not in IMAGE_EXTS or p.name.startswith('.'): msg = f'{name}: not an image file (JPEG/PNG/...); skipped.'; continue
+            if p.suffix.lower() not in IMAGE_EXTS or p.name.startswith('.'):
+                msg = f'{name}: not an image file (JPEG/PNG/...); skipped.'
+                continue
             k = 1
-            while p.exists(): p = self.folder/f'{Path(name).stem}_{k}{Path(name).suffix}'; k += 1
-            p.write_bytes(data); out.append(p)
+            while p.exists():
+                p = self.folder/f'{Path(name).stem}_{k}{Path(name).suffix}'
+                k += 1
+            p.write_bytes(data)
+            out.append(p)
         self.render()
         if msg: self.status.value += f' ({msg})'
         return out
     def render(self):
         from prpg.viz import thumbnails
-        ps = self.paths; need = max(0, self.min_photos - len(ps))
+        ps = self.paths
+        need = max(0, self.min_photos - len(ps))
         self.status.value = f'{len(ps)} photo(s) in {self.folder}' + (f'; add {need} more' if need else '; ready')
         if ps: self._show(thumbnails(ps, [p.name for p in ps], ncols=6))
 
@@ -155,37 +186,50 @@ def _overlay_png(im, mask, box=None) -> bytes:
     "The photo with the mask tinted red and the box drawn, as PNG bytes."
     import io, numpy as np
     from PIL import Image, ImageDraw
-    a = np.asarray(im.convert('RGB')).astype(np.float32); a[mask] = 0.5 * a[mask] + 0.5 * np.array([230, 30, 30])
+    a = np.asarray(im.convert('RGB')).astype(np.float32)
+    a[mask] = 0.5 * a[mask] + 0.5 * np.array([230, 30, 30])
     out = Image.fromarray(a.astype(np.uint8))
     if box is not None: ImageDraw.Draw(out).rectangle(box, outline=(40, 220, 40), width=max(1, out.width // 200))
-    b = io.BytesIO(); out.save(b, format='PNG'); return b.getvalue()
+    b = io.BytesIO()
+    out.save(b, format='PNG')
+    return b.getvalue()
 
 # %% ../nbs/41_widgets.ipynb #68cd535b
 class MaskEditor(_Shell):
-    "Check and correct the object masks of your photos: GrabCut from a centre prior, or from a box you set with the sliders; Save writes the mask."
+    """Check and correct the object masks of your photos: GrabCut from a centre prior, or from a box you set with the
+    sliders; Save writes the mask."""
     def __init__(self, photos:list, # image files
                  masks_dir:str|Path, # where masks go: <masks_dir>/<photo stem>.png (what `read_photos` reads)
                 ):
         from prpg.data import load_image
-        W = _W(); self.photos, self.masks_dir, self.renders = [Path(p) for p in photos], Path(masks_dir), 0
+        W = _W()
+        self.photos, self.masks_dir, self.renders = [Path(p) for p in photos], Path(masks_dir), 0
         if not self.photos: raise PRPGError('MaskEditor: give at least one photo.')
         self.photo = W.Dropdown(options=[(p.name, str(p)) for p in self.photos], description='photo')
         self.use_box = W.Checkbox(value=False, description='box (else centre prior)')
         self.x = W.IntRangeSlider(description='box x', continuous_update=False)
         self.y = W.IntRangeSlider(description='box y', continuous_update=False)
-        self.save_button = W.Button(description='save mask'); self.image = W.Image(format='png'); self.status = W.Label()
+        self.save_button = W.Button(description='save mask')
+        self.image = W.Image(format='png')
+        self.status = W.Label()
         self.photo.observe(lambda ch: self._load(), names='value')
         for w in (self.use_box, self.x, self.y): w.observe(lambda ch: self.render(), names='value')
         self.save_button.on_click(lambda b: self.save())
-        self.widget = W.VBox([W.HBox([self.photo, self.use_box, self.save_button]), W.HBox([self.x, self.y]), self.status, self.image])
-        self._load_image = load_image; self._load()
+        self.widget = W.VBox([W.HBox([self.photo, self.use_box, self.save_button]), W.HBox([self.x, self.y]),
+                              self.status, self.image])
+        self._load_image = load_image
+        self._load()
     def _load(self):
-        self.im = self._load_image(self.photo.value); W, H = self.im.size
+        self.im = self._load_image(self.photo.value)
+        W, H = self.im.size
         self._quiet = True
-        self.x.max, self.y.max = W, H; self.x.value, self.y.value = (W // 6, W - W // 6), (H // 6, H - H // 6)
-        self._quiet = False; self.render()
+        self.x.max, self.y.max = W, H
+        self.x.value, self.y.value = (W // 6, W - W // 6), (H // 6, H - H // 6)
+        self._quiet = False
+        self.render()
     @property
-    def box(self) -> tuple|None: return (self.x.value[0], self.y.value[0], self.x.value[1], self.y.value[1]) if self.use_box.value else None
+    def box(self) -> tuple|None: return (self.x.value[0], self.y.value[0], self.x.value[1],
+                                         self.y.value[1]) if self.use_box.value else None
     @property
     def mask_path(self) -> Path: return self.masks_dir/f'{Path(self.photo.value).stem}.png'
     def render(self):
@@ -195,11 +239,13 @@ class MaskEditor(_Shell):
         saved = ' (saved)' if self.mask_path.is_file() else ''
         self.status.value = f'{Path(self.photo.value).name}: {self.mask.mean():.0%} of the image; ' + \
                             (f'box {self.box}' if self.box else 'centre prior') + saved
-        self.image.value = _overlay_png(self.im, self.mask, self.box); self.renders += 1
+        self.image.value = _overlay_png(self.im, self.mask, self.box)
+        self.renders += 1
     def save(self) -> Path:
         "Write the shown mask (replacing only a mask this photo already had)."
         import numpy as np
         from PIL import Image
         self.masks_dir.mkdir(parents=True, exist_ok=True)
-        Image.fromarray(self.mask.astype(np.uint8) * 255).save(self.mask_path); self.render()
+        Image.fromarray(self.mask.astype(np.uint8) * 255).save(self.mask_path)
+        self.render()
         return self.mask_path

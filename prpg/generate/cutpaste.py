@@ -23,11 +23,15 @@ def random_background(rng:np.random.Generator, size:tuple) -> Image.Image:
     "A procedural background: two-colour gradient, random rectangles and ellipses, mild noise."
     W, H = size
     c0, c1 = rng.integers(0, 256, 3), rng.integers(0, 256, 3)
-    a = rng.uniform(0, 2 * math.pi); yy, xx = np.mgrid[0:H, 0:W] / max(W, H)
-    t = np.cos(a) * xx + np.sin(a) * yy; t = (t - t.min()) / (np.ptp(t) + 1e-9)
-    im = Image.fromarray((c0 * (1 - t[..., None]) + c1 * t[..., None]).astype(np.uint8)); d = ImageDraw.Draw(im, 'RGBA')
+    a = rng.uniform(0, 2 * math.pi)
+    yy, xx = np.mgrid[0:H, 0:W] / max(W, H)
+    t = np.cos(a) * xx + np.sin(a) * yy
+    t = (t - t.min()) / (np.ptp(t) + 1e-9)
+    im = Image.fromarray((c0 * (1 - t[..., None]) + c1 * t[..., None]).astype(np.uint8))
+    d = ImageDraw.Draw(im, 'RGBA')
     for _ in range(int(rng.integers(3, 9))):
-        x0, y0 = rng.uniform(-0.2, 1, 2) * (W, H); w, h = rng.uniform(0.1, 0.6, 2) * (W, H)
+        x0, y0 = rng.uniform(-0.2, 1, 2) * (W, H)
+        w, h = rng.uniform(0.1, 0.6, 2) * (W, H)
         col = tuple(int(v) for v in rng.integers(0, 256, 3)) + (int(rng.integers(40, 140)),)
         (d.rectangle if rng.random() < 0.5 else d.ellipse)((x0, y0, x0 + w, y0 + h), fill=col)
     arr = np.asarray(im).astype(np.int16) + rng.normal(0, 6, (H, W, 3)).astype(np.int16)
@@ -36,7 +40,9 @@ def random_background(rng:np.random.Generator, size:tuple) -> Image.Image:
 # %% ../../nbs/23_cutpaste.ipynb #34b67a01
 def background_from(path:str|Path, rng:np.random.Generator, size:tuple) -> Image.Image:
     "A random crop of a photo with the output's aspect ratio (at least half its short side), resized to `size`."
-    im = load_image(path); W, H = size; iw, ih = im.size
+    im = load_image(path)
+    W, H = size
+    iw, ih = im.size
     s = rng.uniform(0.5, 1.0) * min(iw / W, ih / H)
     cw, ch = max(1, int(W * s)), max(1, int(H * s))
     x, y = int(rng.integers(0, iw - cw + 1)), int(rng.integers(0, ih - ch + 1))
@@ -46,22 +52,26 @@ def background_from(path:str|Path, rng:np.random.Generator, size:tuple) -> Image
 @dataclass
 class CutPasteConfig:
     "How cut/paste positives are made."
-    BOUNDS = {'n_per_instance': '>= 1', 'size': '[8, 8192]', 'scale': '(0, 1]', 'flip': '[0, 1]', 'rotate': '[0, 180]', 'feather': '>= 0', 'seed': '>= 0'}
+    BOUNDS = {'n_per_instance': '>= 1', 'size': '[8, 8192]', 'scale': '(0, 1]', 'flip': '[0, 1]', 'rotate': '[0, 180]',
+              'feather': '>= 0', 'seed': '>= 0'}
     n_per_instance: int = 100             # positives per instance
     size: tuple[int, int] = (512, 512)    # output (width, height)
     scale: tuple[float, float] = (0.35, 0.8)   # object's longer side / canvas's shorter side
     flip: float = 0.5                     # probability of a horizontal flip
     rotate: float = 20.0                  # max rotation (degrees)
     feather: float = 1.5                  # soft-edge blur radius (pixels of the output)
-    backgrounds: str|None = None          # folder of background photos; 'negatives' = the dataset's negatives; None = procedural
+    # folder of background photos; 'negatives' = the dataset's negatives; None = procedural
+    backgrounds: str|None = None
     seed: int = 0
 
     def validate(self):
         if self.n_per_instance < 1: raise ConfigError('n_per_instance: must be at least 1')
-        if not (0 < self.scale[0] <= self.scale[1] <= 1): raise ConfigError(f'scale {self.scale}: need 0 < low <= high <= 1')
+        if not (0 < self.scale[0] <= self.scale[1] <= 1):
+            raise ConfigError(f'scale {self.scale}: need 0 < low <= high <= 1')
         if min(self.size) < 8: raise ConfigError(f'size {self.size}: too small')
         if self.backgrounds not in (None, 'negatives') and not Path(self.backgrounds).is_dir():
-            raise ConfigError(f'backgrounds: {self.backgrounds} is not a folder (give a folder of photos, or leave it empty for procedural backgrounds)')
+            raise ConfigError(f'backgrounds: {self.backgrounds} is not a folder (give a folder of photos, or leave it '
+                              'empty for procedural backgrounds)')
 
 # %% ../../nbs/23_cutpaste.ipynb #8311a2e2
 def composite(obj:Image.Image, # RGB photo holding the object
@@ -75,8 +85,10 @@ def composite(obj:Image.Image, # RGB photo holding the object
     box = mask_box(mask)
     if box is None: raise DataError('the mask is empty: nothing to paste.')
     W, H = background.size
-    crop = obj.crop(box); m = Image.fromarray(mask[box[1]:box[3], box[0]:box[2]].astype(np.uint8) * 255)
-    target = rng.uniform(*cfg.scale) * min(W, H); s = target / max(crop.size)
+    crop = obj.crop(box)
+    m = Image.fromarray(mask[box[1]:box[3], box[0]:box[2]].astype(np.uint8) * 255)
+    target = rng.uniform(*cfg.scale) * min(W, H)
+    s = target / max(crop.size)
     sz = (max(1, round(crop.width * s)), max(1, round(crop.height * s)))
     crop, m = crop.resize(sz, Image.BICUBIC), m.resize(sz, Image.BILINEAR)
     flip = bool(rng.random() < cfg.flip)
@@ -92,16 +104,21 @@ def composite(obj:Image.Image, # RGB photo holding the object
     x, y = int(rng.integers(0, W - crop.width + 1)), int(rng.integers(0, H - crop.height + 1))
     alpha = m.filter(ImageFilter.GaussianBlur(cfg.feather)) if cfg.feather > 0 else m
     hard = np.asarray(m) >= 128
-    alpha = Image.fromarray(np.where(hard, np.asarray(alpha), np.minimum(np.asarray(alpha), 127)).astype(np.uint8))   # feather outward only into the soft band
-    out = background.convert('RGB').copy(); out.paste(crop.convert('RGB'), (x, y), alpha)
-    full = np.zeros((H, W), bool); full[y:y + crop.height, x:x + crop.width] = hard
-    geo = {'source_box': list(box), 'paste_xy': [x, y], 'pasted_size': [crop.width, crop.height], 'scale': s, 'flip': flip,
-           'angle': angle, 'box': list(mask_box(full) or (0, 0, 0, 0))}
+    # feather outward only into the soft band
+    alpha = Image.fromarray(np.where(hard, np.asarray(alpha), np.minimum(np.asarray(alpha), 127)).astype(np.uint8))
+    out = background.convert('RGB').copy()
+    out.paste(crop.convert('RGB'), (x, y), alpha)
+    full = np.zeros((H, W), bool)
+    full[y:y + crop.height, x:x + crop.width] = hard
+    geo = {'source_box': list(box), 'paste_xy': [x, y], 'pasted_size': [crop.width, crop.height], 'scale': s,
+           'flip': flip, 'angle': angle, 'box': list(mask_box(full) or (0, 0, 0, 0))}
     return out, full, geo
 
 # %% ../../nbs/23_cutpaste.ipynb #d4a4d610
 def _config_key(cfg:CutPasteConfig) -> str:
-    d = to_dict(cfg); d.pop('n_per_instance'); return stable_hash(d, 12)
+    d = to_dict(cfg)
+    d.pop('n_per_instance')
+    return stable_hash(d, 12)
 
 # %% ../../nbs/23_cutpaste.ipynb #7c9763fc
 def cutpaste_positives(ds:Dataset, # dataset whose train images (with masks) are the sources
@@ -110,37 +127,49 @@ def cutpaste_positives(ds:Dataset, # dataset whose train images (with masks) are
                        cfg:CutPasteConfig|None=None,
                        progress:bool=False,
                       ) -> Path:
-    "Write `cfg.n_per_instance` cut/paste positives of `instance` under `out`; returns `out/positives` (the synthetic root)."
+    """Write `cfg.n_per_instance` cut/paste positives of `instance` under `out`; returns `out/positives` (the synthetic
+    root)."""
     from tqdm.auto import tqdm
-    cfg = cfg or CutPasteConfig(); cfg.validate()
+    cfg = cfg or CutPasteConfig()
+    cfg.validate()
     items = ds.select(instance, 'train')
     missing = [str(it.path) for it in items if it.mask is None]
     if missing: raise DataError(f'{missing[0]}: no mask; cut/paste needs the object masks of the reference photos '
                                 f'(train_masks/{instance}/<stem>.png), or make them with prpg.generate.masks.')
     if cfg.backgrounds == 'negatives':
-        if ds.negatives_root is None: raise DataError(f'{ds.root}: backgrounds="negatives" but the dataset has no negatives folder.')
+        if ds.negatives_root is None:
+            raise DataError(f'{ds.root}: backgrounds="negatives" but the dataset has no negatives folder.')
         bgs = list_images(ds.negatives_root, recursive=True)
     else: bgs = list_images(cfg.backgrounds, recursive=True) if cfg.backgrounds else []
     if cfg.backgrounds and not bgs: raise DataError(f'{cfg.backgrounds}: no images in the backgrounds folder.')
     pdir, mdir, meta = positives_dir(out, instance), masks_dir(out, instance), metadata_path(out, instance)
     with folder_lock(pdir, f'writing cut/paste positives of {instance}'):     # one writer per instance folder
-        key = _config_key(cfg); recs = read_metadata(meta)
+        key = _config_key(cfg)
+        recs = read_metadata(meta)
         other = {r.get('config') for r in recs} - {key}
-        if other: raise DataError(f'{pdir}: holds cut/paste images made with other settings (config {sorted(other)[0]} vs {key}); '
-                                  'write to another output folder, or delete that one.')
+        if other:
+            raise DataError(f'{pdir}: holds cut/paste images made with other settings (config {sorted(other)[0]} vs '
+                                      f'{key}); write to another output folder, or delete that one.')
         done = {r['file'] for r in recs if (pdir/r['file']).is_file()}
-        pdir.mkdir(parents=True, exist_ok=True); mdir.mkdir(parents=True, exist_ok=True)
+        pdir.mkdir(parents=True, exist_ok=True)
+        mdir.mkdir(parents=True, exist_ok=True)
         sources = [(load_image(it.path), load_mask(it.mask, image_path=it.path), it.path) for it in items]
         for k in tqdm(range(cfg.n_per_instance), disable=not progress, desc=f'cut/paste {instance}', leave=False):
             name = f'cp_{k:05d}.png'
             if name in done: continue
             rng = make_np_rng(cfg.seed, 'cutpaste', instance, k)
             src, m, sp = sources[k % len(sources)]
-            if bgs: bp = bgs[int(rng.integers(len(bgs)))]; bg = background_from(bp, rng, cfg.size)
-            else: bp = None; bg = random_background(rng, cfg.size)
+            if bgs:
+                bp = bgs[int(rng.integers(len(bgs)))]
+                bg = background_from(bp, rng, cfg.size)
+            else:
+                bp = None
+                bg = random_background(rng, cfg.size)
             im, om, geo = composite(src, m, bg, rng, cfg)
-            save_image(Image.fromarray(om.astype(np.uint8) * 255), mdir/name)   # the mask first: an image never lacks its mask
+            # the mask first: an image never lacks its mask
+            save_image(Image.fromarray(om.astype(np.uint8) * 255), mdir/name)
             save_image(im, pdir/name)
             append_metadata(meta, {'file': name, 'method': 'cutpaste', 'instance': instance, 'index': k, 'config': key,
-                                   'source': str(sp), 'background': str(bp) if bp else 'procedural', 'seed': cfg.seed, **geo})
+                                   'source': str(sp), 'background': str(bp) if bp else 'procedural', 'seed': cfg.seed,
+                                   **geo})
         return Path(out)/'positives'

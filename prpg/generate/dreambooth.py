@@ -14,9 +14,9 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
-from ..core import (save_image, load_checkpoint, save_state, folder_lock, safe_name, ConfigError, DataError, PRPGError, cache_dir,
-                       derive_seed, files_fingerprint, is_finished, read_json, run_checkpoint, run_id,
-                       save_config, stable_hash, to_dict, write_json)
+from ..core import (save_image, load_checkpoint, save_state, folder_lock, safe_name, ConfigError, DataError,
+                       PRPGError, cache_dir, derive_seed, files_fingerprint, is_finished, read_json, run_checkpoint,
+                       run_id, save_config, stable_hash, to_dict, write_json)
 from ..data import load_image, load_mask
 from ..hub import ModelUnavailableError, hub_reachable, in_cache, quiet
 
@@ -37,20 +37,24 @@ def load_pipeline(base:str|Path=SD15, # hub id or local folder of a diffusers pi
                   device:str|torch.device|None=None,
                   dtype:torch.dtype=torch.float32,
                  ):
-    "Load a Stable Diffusion (1.5 or XL) pipeline; offline, a missing model fails at once, naming it and how to supply it."
+    """Load a Stable Diffusion (1.5 or XL) pipeline; offline, a missing model fails at once, naming it and how to supply
+    it."""
     from diffusers import DiffusionPipeline
     local = Path(base).is_dir()
     if not local and not in_cache(str(base), ('model_index.json',)) and not hub_reachable():
-        raise ModelUnavailableError(f'diffusion model {base!r} is not available offline. Download it once where there is internet '
-                                    f'(`huggingface-cli download {base}`) and point HF_HOME at that cache, or pass a local folder '
-                                    'as `base`.')
+        raise ModelUnavailableError(f'diffusion model {base!r} is not available offline. Download it once where there '
+                                    f'is internet (`huggingface-cli download {base}`) and point HF_HOME at that cache, '
+                                    'or pass a local folder as `base`.')
     kw = {'safety_checker': None, 'requires_safety_checker': False} if _is_sd15_folder(base) else {}
     try:
-        with quiet(): pipe = DiffusionPipeline.from_pretrained(base, torch_dtype=dtype, local_files_only=local or not hub_reachable(), **kw)
+        with quiet():
+            pipe = DiffusionPipeline.from_pretrained(base, torch_dtype=dtype,
+                                                     local_files_only=local or not hub_reachable(), **kw)
     except OSError as e:
         raise ModelUnavailableError(f'{base}: not a loadable diffusers pipeline ({e}).') from None
     if type(pipe).__name__ not in ('StableDiffusionPipeline', 'StableDiffusionXLPipeline'):
-        raise ConfigError(f'{base}: is a {type(pipe).__name__}; prpg trains Stable Diffusion 1.x/2.x and SDXL pipelines.')
+        raise ConfigError(f'{base}: is a {type(pipe).__name__}; prpg trains Stable Diffusion 1.x/2.x and SDXL '
+                          'pipelines.')
     pipe.set_progress_bar_config(disable=True)
     return pipe.to(device) if device else pipe
 
@@ -73,7 +77,9 @@ def base_fingerprint(base:str|Path) -> dict:
 def paired_transform(im:Image.Image, mask:np.ndarray|None, res:int, rng:np.random.Generator, center_crop:bool=False,
                      flip:float=0.5) -> tuple[torch.Tensor, torch.Tensor|None]:
     "Image -> (3, res, res) in [-1, 1] and mask -> (1, res, res) in [0, 1], through one resize/crop/flip."
-    w, h = im.size; s = res / min(w, h); nw, nh = max(res, round(w * s)), max(res, round(h * s))
+    w, h = im.size
+    s = res / min(w, h)
+    nw, nh = max(res, round(w * s)), max(res, round(h * s))
     x0 = (nw - res) // 2 if center_crop else int(rng.integers(0, nw - res + 1))
     y0 = (nh - res) // 2 if center_crop else int(rng.integers(0, nh - res + 1))
     fl = bool(rng.random() < flip)
@@ -95,7 +101,8 @@ def loss_weights(mask:torch.Tensor, # (B, 1, H, W) in [0, 1], image resolution
     w = m + bg
     return w / w.amax(dim=(1, 2, 3), keepdim=True)
 
-def masked_mse(pred:torch.Tensor, target:torch.Tensor, w:torch.Tensor|None=None, square_weight:bool=True, per_sample:bool=False):
+def masked_mse(pred:torch.Tensor, target:torch.Tensor, w:torch.Tensor|None=None, square_weight:bool=True,
+               per_sample:bool=False):
     "Mean squared error with optional per-cell weights (broadcast over channels)."
     d = pred.float() - target.float()
     e = d ** 2 if w is None else ((w * d) ** 2 if square_weight else w * d ** 2)
@@ -105,7 +112,8 @@ def masked_mse(pred:torch.Tensor, target:torch.Tensor, w:torch.Tensor|None=None,
 def dco_loss(pred:torch.Tensor, ref:torch.Tensor, target:torch.Tensor, beta:float=1000.0, w:torch.Tensor|None=None,
              square_weight:bool=True) -> torch.Tensor:
     "DCO loss: -log sigmoid(-beta * (err(pred) - err(ref))) with per-sample (optionally mask-weighted) errors."
-    delta = masked_mse(pred, target, w, square_weight, per_sample=True) - masked_mse(ref.detach(), target, w, square_weight, per_sample=True)
+    delta = masked_mse(pred, target, w, square_weight, per_sample=True) - masked_mse(ref.detach(), target, w,
+        square_weight, per_sample=True)
     return -F.logsigmoid(-beta * delta).mean()
 
 # %% ../../nbs/20_dreambooth.ipynb #452760ee
@@ -133,16 +141,19 @@ def class_images(pipe, # the base pipeline (no LoRA loaded)
     "Paths of `cfg.n` class images for (base, prompt, settings), generating only the missing ones."
     from tqdm.auto import tqdm
     cfg = cfg or ClassImageConfig()
-    key = stable_hash({'base': base_fingerprint(base), 'prompt': key_prompt or prompt, 'res': resolution, 'steps': cfg.steps,
-                       'guidance': cfg.guidance, 'scheduler': type(pipe.scheduler).__name__, 'seed': cfg.seed}, 16)
+    key = stable_hash({'base': base_fingerprint(base), 'prompt': key_prompt or prompt, 'res': resolution,
+                       'steps': cfg.steps, 'guidance': cfg.guidance, 'scheduler': type(pipe.scheduler).__name__,
+                       'seed': cfg.seed}, 16)
     top = Path(root or cache_dir('class_images'))/key
     d = top/safe_name(subdir, 'category') if subdir else top
     with folder_lock(d, f'generating class images "{prompt}"'):          # one writer per image folder
         d.mkdir(parents=True, exist_ok=True)
-        write_json(top/'info.json', {'base': str(base), 'prompt': key_prompt or prompt, 'resolution': resolution, **to_dict(cfg)})
+        write_json(top/'info.json',
+                   {'base': str(base), 'prompt': key_prompt or prompt, 'resolution': resolution, **to_dict(cfg)})
         paths = [d/f'{k:05d}.png' for k in range(cfg.n)]
         todo = [k for k, p in enumerate(paths) if not p.is_file()]
-        for s in tqdm(range(0, len(todo), cfg.batch_size), disable=not progress, desc=f'class images "{prompt}"', leave=False):
+        for s in tqdm(range(0, len(todo), cfg.batch_size), disable=not progress, desc=f'class images "{prompt}"',
+                      leave=False):
             ks = todo[s:s + cfg.batch_size]
             gens = [torch.Generator().manual_seed(derive_seed(cfg.seed, 'class', prompt, k) % 2**63) for k in ks]
             ims = pipe([prompt] * len(ks), height=resolution, width=resolution, num_inference_steps=cfg.steps,
@@ -155,9 +166,10 @@ def class_images(pipe, # the base pipeline (no LoRA loaded)
 @dataclass
 class DreamBoothConfig:
     "One DreamBooth run."
-    BOUNDS = {'rank': '>= 1', 'prior_weight': '>= 0', 'dco_beta': '> 0', 'background_weight': '[0, 1]', 'resolution': '[8, 4096]',
-              'flip': '[0, 1]', 'steps': '>= 1', 'batch_size': '>= 1', 'lr': '> 0', 'max_grad_norm': '> 0', 'seed': '>= 0',
-              'max_images': '>= 1', 'checkpoint_every': '>= 1', 'validate_every': '>= 0', 'validation_steps': '>= 1'}
+    BOUNDS = {'rank': '>= 1', 'prior_weight': '>= 0', 'dco_beta': '> 0', 'background_weight': '[0, 1]',
+              'resolution': '[8, 4096]', 'flip': '[0, 1]', 'steps': '>= 1', 'batch_size': '>= 1', 'lr': '> 0',
+              'max_grad_norm': '> 0', 'seed': '>= 0', 'max_images': '>= 1', 'checkpoint_every': '>= 1',
+              'validate_every': '>= 0', 'validation_steps': '>= 1'}
     images: list[str] = field(default_factory=list)   # the instance's photos (1..max_images)
     masks: list[str] = field(default_factory=list)    # their masks (same order), for masked=True
     name: str = 'instance'                            # run name (the instance)
@@ -191,17 +203,21 @@ class DreamBoothConfig:
     validation_prompt: str = 'a photo of {identifier} {class_noun} on the beach'
     validation_steps: int = 25
     out_root: str = 'runs/dreambooth'
-    device: str = 'auto'                              # auto: accelerate's device (CUDA when present); cpu, cuda, cuda:1...
+    # auto: accelerate's device (CUDA when present); cpu, cuda, cuda:1...
+    device: str = 'auto'
     gradient_checkpointing: bool = False              # recompute UNet activations in backward: less memory, ~30% slower
-    optimizer: Literal['adamw', 'adamw8bit'] = 'adamw'   # adamw8bit: bitsandbytes' 8-bit AdamW (CUDA), a quarter of the state memory
-    attention: Literal['sdpa', 'xformers'] = 'sdpa'   # PyTorch's scaled-dot-product attention (diffusers' default) or xformers
+    # adamw8bit: bitsandbytes' 8-bit AdamW (CUDA), a quarter of the state memory
+    optimizer: Literal['adamw', 'adamw8bit'] = 'adamw'
+    # PyTorch's scaled-dot-product attention (diffusers' default) or xformers
+    attention: Literal['sdpa', 'xformers'] = 'sdpa'
     progress: bool = True
 
     def prompt(self, which:str) -> str:
         return getattr(self, f'{which}_prompt').format(identifier=self.identifier, class_noun=self.class_noun)
 
     def check(self):
-        "Refuse bad input before anything is written (called by `train_dreambooth`, after the CLI has filled in the photos)."
+        """Refuse bad input before anything is written (called by `train_dreambooth`, after the CLI has filled in the
+        photos)."""
         _check_dreambooth(self)
 
 # %% ../../nbs/20_dreambooth.ipynb #928dfc1c
@@ -209,18 +225,21 @@ def _check_dreambooth(cfg:DreamBoothConfig):
     "The checks of `DreamBoothConfig.check`: photos, masks, prompts, and the packages the options need."
     if not cfg.images: raise ConfigError('images: give the instance photos (1 or more).')
     if len(cfg.images) > cfg.max_images:
-        raise ConfigError(f'images: {len(cfg.images)} photos, more than max_images={cfg.max_images}; DreamBooth wants a few '
-                          'photos of one object (3 in the paper). Pick the best ones or raise max_images.')
+        raise ConfigError(f'images: {len(cfg.images)} photos, more than max_images={cfg.max_images}; DreamBooth wants '
+                          'a few photos of one object (3 in the paper). Pick the best ones or raise max_images.')
     for p in cfg.images:
         if not Path(p).is_file(): raise DataError(f'{p}: instance image not found.')
-    if not cfg.class_noun: raise ConfigError('class_noun: give the category noun, e.g. "mug" (it goes into both prompts).')
+    if not cfg.class_noun:
+        raise ConfigError('class_noun: give the category noun, e.g. "mug" (it goes into both prompts).')
     import importlib.util
     if cfg.optimizer == 'adamw8bit' and importlib.util.find_spec('bitsandbytes') is None:
         raise ConfigError('optimizer: adamw8bit needs bitsandbytes (pip install bitsandbytes; CUDA GPUs); use adamw.')
     if cfg.attention == 'xformers' and (importlib.util.find_spec('xformers') is None or not torch.cuda.is_available()):
-        raise ConfigError("attention: xformers needs the xformers package and a CUDA GPU; use sdpa (PyTorch's own attention).")
+        raise ConfigError("attention: xformers needs the xformers package and a CUDA GPU; use sdpa (PyTorch's own "
+                          "attention).")
     if '{identifier}' not in cfg.instance_prompt:
-        raise ConfigError(f'instance_prompt {cfg.instance_prompt!r} does not contain {{identifier}}: the rare token must be in it.')
+        raise ConfigError(f'instance_prompt {cfg.instance_prompt!r} does not contain {{identifier}}: the rare token '
+                          'must be in it.')
     if cfg.masked:
         if len(cfg.masks) != len(cfg.images):
             raise DataError(f'masked=True needs one mask per image: {len(cfg.images)} images, {len(cfg.masks)} masks.')
@@ -228,15 +247,18 @@ def _check_dreambooth(cfg:DreamBoothConfig):
             if not Path(p).is_file(): raise DataError(f'{p}: mask not found.')
     if cfg.mode not in ('lora', 'full'): raise ConfigError(f"mode {cfg.mode!r}: use 'lora' or 'full'")
     if cfg.loss not in ('prior', 'dco', 'plain'): raise ConfigError(f"loss {cfg.loss!r}: use 'prior', 'dco' or 'plain'")
-    if cfg.loss == 'dco' and cfg.mode == 'full': raise ConfigError("loss 'dco' needs mode 'lora' (the reference is the LoRA-free model)")
+    if cfg.loss == 'dco' and cfg.mode == 'full':
+        raise ConfigError("loss 'dco' needs mode 'lora' (the reference is the LoRA-free model)")
     if cfg.steps < 1 or cfg.batch_size < 1: raise ConfigError('steps and batch_size must be at least 1')
 
 # %% ../../nbs/20_dreambooth.ipynb #a18d5378
 def encode_prompts(pipe, prompts:list[str], resolution:int, device) -> tuple[torch.Tensor, dict]:
     "UNet conditioning for `prompts`: (encoder_hidden_states, added_cond_kwargs) for SD 1.x or SDXL."
     if is_sdxl(pipe):
-        pe, _, pooled, _ = pipe.encode_prompt(prompts, device=device, num_images_per_prompt=1, do_classifier_free_guidance=False)
-        ids = torch.tensor([[resolution, resolution, 0, 0, resolution, resolution]] * len(prompts), device=device, dtype=pe.dtype)
+        pe, _, pooled, _ = pipe.encode_prompt(prompts, device=device, num_images_per_prompt=1,
+                                              do_classifier_free_guidance=False)
+        ids = torch.tensor([[resolution, resolution, 0, 0, resolution, resolution]] * len(prompts), device=device,
+                           dtype=pe.dtype)
         return pe, {'text_embeds': pooled, 'time_ids': ids}
     pe, _ = pipe.encode_prompt(prompts, device=device, num_images_per_prompt=1, do_classifier_free_guidance=False)
     return pe, {}
@@ -260,8 +282,11 @@ def save_lora(pipe, out:str|Path, cfg:DreamBoothConfig) -> Path:
 # %% ../../nbs/20_dreambooth.ipynb #043d3de3
 def _run_dir(cfg:DreamBoothConfig) -> Path:
     files = cfg.images + (cfg.masks if cfg.masked else [])
-    key = {k: v for k, v in to_dict(cfg).items() if k not in ('progress', 'out_root', 'checkpoint_every', 'validate_every', 'device', 'gradient_checkpointing', 'attention')}
-    key['files'] = files_fingerprint([Path(p) for p in files], content=True); key['base_id'] = base_fingerprint(cfg.base)
+    key = {k: v for k,
+           v in to_dict(cfg).items() if k not in ('progress', 'out_root', 'checkpoint_every', 'validate_every',
+                                                  'device', 'gradient_checkpointing', 'attention')}
+    key['files'] = files_fingerprint([Path(p) for p in files], content=True)
+    key['base_id'] = base_fingerprint(cfg.base)
     return Path(cfg.out_root)/run_id(cfg.name, key)
 
 def _optimizer(cfg:DreamBoothConfig, params):
@@ -285,11 +310,14 @@ def _add_adapters(cfg:DreamBoothConfig, pipe) -> list:
         if m is not None: m.requires_grad_(False)
     if cfg.mode == 'lora':
         from peft import LoraConfig
-        with torch.random.fork_rng(devices=[]):                  # seeded LoRA initialisation, independent of the global RNG
+        # seeded LoRA initialisation, independent of the global RNG
+        with torch.random.fork_rng(devices=[]):
             torch.manual_seed(derive_seed(cfg.seed, 'lora-init') % 2**63)
-            unet.add_adapter(LoraConfig(r=cfg.rank, lora_alpha=cfg.rank, init_lora_weights='gaussian', target_modules=UNET_TARGETS))
+            unet.add_adapter(LoraConfig(r=cfg.rank, lora_alpha=cfg.rank, init_lora_weights='gaussian',
+                                        target_modules=UNET_TARGETS))
             if cfg.train_text_encoder:
-                te.add_adapter(LoraConfig(r=cfg.rank, lora_alpha=cfg.rank, init_lora_weights='gaussian', target_modules=TEXT_TARGETS))
+                te.add_adapter(LoraConfig(r=cfg.rank, lora_alpha=cfg.rank, init_lora_weights='gaussian',
+                                          target_modules=TEXT_TARGETS))
     else: unet.requires_grad_(True)
     return [p for m in (unet, te) for p in m.parameters() if p.requires_grad]
 
@@ -307,7 +335,8 @@ def _resume_dreambooth(ck:Path, cfg:DreamBoothConfig, unet, te, opt, scaler) -> 
 
 # %% ../../nbs/20_dreambooth.ipynb #ef702a81
 def _save_db_checkpoint(ck:Path, cfg:DreamBoothConfig, pipe, opt, scaler, step:int, rows:list):
-    st = {'step': step, 'rows': rows, 'opt': opt.state_dict(), 'scaler': scaler.state_dict() if scaler.is_enabled() else {}}
+    st = {'step': step, 'rows': rows, 'opt': opt.state_dict(),
+          'scaler': scaler.state_dict() if scaler.is_enabled() else {}}
     if cfg.mode == 'lora': st['lora'] = _lora_state(pipe, cfg)
     else: st['unet'] = pipe.unet.state_dict()
     save_state(ck, st)   # safetensors + JSON, atomically
@@ -318,8 +347,11 @@ def _validate(cfg:DreamBoothConfig, pipe, run:Path, step:int):
     pipe.unet.eval()
     g = torch.Generator().manual_seed(cfg.seed)
     res = cfg.resolution
-    im = pipe(cfg.prompt('validation'), height=res, width=res, num_inference_steps=cfg.validation_steps, generator=g).images[0]
-    (run/'validation').mkdir(exist_ok=True); im.save(run/'validation'/f'step_{step:05d}.png'); pipe.unet.train()
+    im = pipe(cfg.prompt('validation'), height=res, width=res, num_inference_steps=cfg.validation_steps,
+              generator=g).images[0]
+    (run/'validation').mkdir(exist_ok=True)
+    im.save(run/'validation'/f'step_{step:05d}.png')
+    pipe.unet.train()
 
 # %% ../../nbs/20_dreambooth.ipynb #15968ba5
 def _noisy_batch(cfg:DreamBoothConfig, step:int, ims:list, masks:list, cls_ims:list, vae, sched, dev) -> dict:
@@ -333,7 +365,9 @@ def _noisy_batch(cfg:DreamBoothConfig, step:int, ims:list, masks:list, cls_ims:l
     n_inst = len(x)
     if cls_ims:
         cidx = rng.integers(0, len(cls_ims), cfg.batch_size)
-        x = torch.cat([x, torch.stack([paired_transform(cls_ims[i], None, res, rng, cfg.center_crop, cfg.flip)[0] for i in cidx])])
+        x = torch.cat([x,
+                       torch.stack([paired_transform(cls_ims[i], None, res, rng, cfg.center_crop,
+                                                     cfg.flip)[0] for i in cidx])])
     with torch.no_grad():
         z = vae.encode(x.to(dev, vae.dtype)).latent_dist.sample(generator=g) * vae.config.scaling_factor
     noise = torch.randn(z.shape, generator=g).to(dev, z.dtype)
@@ -357,13 +391,16 @@ def _db_loss(cfg:DreamBoothConfig, unet, b:dict, hs, add, w, dt, dev) -> tuple:
         ref = None
         if cfg.loss == 'dco':
             with torch.no_grad():
-                unet.disable_adapters(); ref = unet(b['zt'], b['t'], hs, added_cond_kwargs=add or None).sample; unet.enable_adapters()
+                unet.disable_adapters()
+                ref = unet(b['zt'], b['t'], hs, added_cond_kwargs=add or None).sample
+                unet.enable_adapters()
     target = b['target']
     p_i, t_i = pred[:n_inst].float(), target[:n_inst].float()
     if cfg.loss == 'dco': return dco_loss(p_i, ref[:n_inst].float(), t_i, cfg.dco_beta, w, cfg.square_weight), None
     loss, prior = masked_mse(p_i, t_i, w, cfg.square_weight), None
     if b['n'] > n_inst:
-        prior = masked_mse(pred[n_inst:].float(), target[n_inst:].float()); loss = loss + cfg.prior_weight * prior
+        prior = masked_mse(pred[n_inst:].float(), target[n_inst:].float())
+        loss = loss + cfg.prior_weight * prior
     return loss, prior
 
 # %% ../../nbs/20_dreambooth.ipynb #842a1c88
@@ -374,10 +411,13 @@ def _finish_dreambooth(cfg:DreamBoothConfig, pipe, run:Path, rows:list):
     else: pipe.unet.save_pretrained(run/'unet', safe_serialization=True)
     _validate(cfg, pipe, run, cfg.steps)
     with open(run/'metrics.csv', 'w', newline='') as f:
-        wr = csv.DictWriter(f, ['step', 'loss', 'prior_loss']); wr.writeheader(); wr.writerows(rows)
+        wr = csv.DictWriter(f, ['step', 'loss', 'prior_loss'])
+        wr.writeheader()
+        wr.writerows(rows)
     _plot_loss(rows, run/'loss.png')
     write_json(run/'done.json', {'steps': cfg.steps, 'final_loss': rows[-1]['loss'] if rows else None, 'mode': cfg.mode,
-                                 'base': str(cfg.base), 'base_id': base_fingerprint(cfg.base), 'unet_config': _unet_sig(pipe.unet)})
+                                 'base': str(cfg.base), 'base_id': base_fingerprint(cfg.base),
+                                 'unet_config': _unet_sig(pipe.unet)})
 
 def _prompt_embeddings(cfg:DreamBoothConfig, pipe, with_class:bool, dev) -> tuple:
     "Instance and class prompt embeddings (None when the text encoder trains: they are computed each step then)."
@@ -387,20 +427,52 @@ def _prompt_embeddings(cfg:DreamBoothConfig, pipe, with_class:bool, dev) -> tupl
         cls_c = encode_prompts(pipe, [cfg.prompt('class')], cfg.resolution, dev) if with_class else None
     return inst_c, cls_c
 
-# %% ../../nbs/20_dreambooth.ipynb #0a483267
+# %% ../../nbs/20_dreambooth.ipynb #df28d041
+def _single_process():
+    "DreamBooth runs in one process; under `accelerate launch` with several, say how to use the GPUs instead."
+    from accelerate import PartialState
+    if PartialState().num_processes > 1:
+        raise ConfigError('DreamBooth trains one instance on one GPU (batch 1 in the paper: nothing to split); run it '
+                          'without `accelerate launch`, and use one GPU per instance with `prpg sweep` (Slurm array '
+                          'jobs) instead.')
+
+def _training_images(cfg:DreamBoothConfig, cls_paths:list) -> tuple:
+    "The instance photos, their masks (with `masked`; else None each) and the class images, decoded once."
+    ims = [load_image(p) for p in cfg.images]
+    masks = [None] * len(ims)
+    if cfg.masked: masks = [load_mask(m, size=im.size, image_path=p) for m, im, p in zip(cfg.masks, ims, cfg.images)]
+    return ims, masks, [load_image(p) for p in cls_paths]
+
+def _step_prompts(cfg:DreamBoothConfig, pipe, with_class:bool, dev) -> tuple:
+    "Instance and class prompt embeddings with gradients, for a text encoder that trains."
+    ic = encode_prompts(pipe, [cfg.prompt('instance')], cfg.resolution, dev)
+    return ic, encode_prompts(pipe, [cfg.prompt('class')], cfg.resolution, dev) if with_class else None
+
+def _update(opt, scaler, loss:torch.Tensor, params:list, max_grad_norm:float|None):
+    "One optimizer step through the grad scaler (a no-op scaler unless fp16), clipping the gradients when asked."
+    opt.zero_grad(set_to_none=True)
+    scaler.scale(loss).backward()
+    if max_grad_norm:
+        scaler.unscale_(opt)
+        torch.nn.utils.clip_grad_norm_(params, max_grad_norm)
+    scaler.step(opt)
+    scaler.update()
+
+# %% ../../nbs/20_dreambooth.ipynb #575b7624
 def train_dreambooth(cfg:DreamBoothConfig, pipe=None, # an already loaded base pipeline (it gets the adapter)
                      stop_after:int|None=None, # stop (with a checkpoint) after this many steps in this call
                     ) -> Path:
     "Train one personalized generator; returns the run folder (reused when finished, resumed when interrupted)."
     from accelerate import PartialState
     from tqdm.auto import tqdm
-    cfg.check(); run = _run_dir(cfg)
-    if PartialState().num_processes > 1:
-        raise ConfigError('DreamBooth trains one instance on one GPU (batch 1 in the paper: nothing to split); run it without '
-                          '`accelerate launch`, and use one GPU per instance with `prpg sweep` (Slurm array jobs) instead.')
+    cfg.check()
+    run = _run_dir(cfg)
+    _single_process()
     if is_finished(run, say=print if cfg.progress else None): return run
-    run.mkdir(parents=True, exist_ok=True); save_config(cfg, run/'config.yaml')
-    dev = PartialState().device if cfg.device == 'auto' else torch.device(cfg.device)   # accelerate's device under `accelerate launch`; precision is ours
+    run.mkdir(parents=True, exist_ok=True)
+    save_config(cfg, run/'config.yaml')
+    # accelerate's device under `accelerate launch`; precision is ours
+    dev = PartialState().device if cfg.device == 'auto' else torch.device(cfg.device)
     pipe = pipe or load_pipeline(cfg.base)
     pipe.to(dev)
     res = cfg.resolution
@@ -414,62 +486,70 @@ def train_dreambooth(cfg:DreamBoothConfig, pipe=None, # an already loaded base p
     opt = _optimizer(cfg, params)
     _memory_options(cfg, pipe, dev)
     dt = {'bf16': torch.bfloat16, 'fp16': torch.float16}.get(cfg.precision)
-    scaler = torch.amp.GradScaler(dev.type, enabled=dt == torch.float16)   # fp16 gradients underflow without loss scaling
+    # fp16 gradients underflow without loss scaling
+    scaler = torch.amp.GradScaler(dev.type, enabled=dt == torch.float16)
     ck = run_checkpoint(run)
     start, rows = _resume_dreambooth(ck, cfg, unet, te, opt, scaler) if ck.is_file() else (0, [])
     if start and cfg.progress: print(f'resuming {run} at step {start}')
-    ims = [load_image(p) for p in cfg.images]
-    masks = [load_mask(m, size=im.size, image_path=p) for m, im, p in zip(cfg.masks, ims, cfg.images)] if cfg.masked else [None] * len(ims)
-    cls_ims = [load_image(p) for p in cls_paths]
+    ims, masks, cls_ims = _training_images(cfg, cls_paths)
     inst_c, cls_c = _prompt_embeddings(cfg, pipe, bool(cls_paths), dev)
     unet.train()
-    bar = tqdm(range(start, cfg.steps), initial=start, total=cfg.steps, disable=not cfg.progress, desc=f'DreamBooth {cfg.name}')
+    bar = tqdm(range(start, cfg.steps), initial=start, total=cfg.steps, disable=not cfg.progress,
+               desc=f'DreamBooth {cfg.name}')
     for step in bar:
         b = _noisy_batch(cfg, step, ims, masks, cls_ims, vae, noise_sched, dev)
-        if cfg.train_text_encoder:
-            ic = encode_prompts(pipe, [cfg.prompt('instance')], res, dev)
-            cc = encode_prompts(pipe, [cfg.prompt('class')], res, dev) if cls_ims else None
-        else: ic, cc = inst_c, cls_c
+        # a trained text encoder encodes the prompts anew at every step
+        ic, cc = _step_prompts(cfg, pipe, bool(cls_ims), dev) if cfg.train_text_encoder else (inst_c, cls_c)
         hs, add = _conditioning(ic, cc, b['n_inst'], b['n'] - b['n_inst'])
-        w = loss_weights(torch.stack(b['masks']).to(dev), b['zt'].shape[-2:], cfg.background_weight) if cfg.masked else None
+        w = loss_weights(torch.stack(b['masks']).to(dev), b['zt'].shape[-2:],
+                         cfg.background_weight) if cfg.masked else None
         loss, prior = _db_loss(cfg, unet, b, hs, add, w, dt, dev)
-        if not torch.isfinite(loss): raise PRPGError(f'{run}: loss is {loss.item()} at step {step + 1}; the last checkpoint is kept. Lower lr.')
-        opt.zero_grad(set_to_none=True); scaler.scale(loss).backward()
-        if cfg.max_grad_norm: scaler.unscale_(opt); torch.nn.utils.clip_grad_norm_(params, cfg.max_grad_norm)
-        scaler.step(opt); scaler.update()
+        if not torch.isfinite(loss):
+            raise PRPGError(f'{run}: loss is {loss.item()} at step {step + 1}; the last checkpoint is kept. Lower lr.')
+        _update(opt, scaler, loss, params, cfg.max_grad_norm)
         rows.append({'step': step + 1, 'loss': float(loss), 'prior_loss': None if prior is None else float(prior)})
         bar.set_postfix(loss=f'{float(loss):.4f}')
-        if (step + 1) % cfg.checkpoint_every == 0 and step + 1 < cfg.steps: _save_db_checkpoint(ck, cfg, pipe, opt, scaler, step + 1, rows)
-        if cfg.validate_every and (step + 1) % cfg.validate_every == 0 and step + 1 < cfg.steps: _validate(cfg, pipe, run, step + 1)
+        if (step + 1) % cfg.checkpoint_every == 0 and step + 1 < cfg.steps:
+            _save_db_checkpoint(ck, cfg, pipe, opt, scaler, step + 1, rows)
+        if cfg.validate_every and (step + 1) % cfg.validate_every == 0 and step + 1 < cfg.steps:
+            _validate(cfg, pipe, run, step + 1)
         if stop_after and step + 1 - start >= stop_after and step + 1 < cfg.steps:
-            _save_db_checkpoint(ck, cfg, pipe, opt, scaler, step + 1, rows); return run
+            _save_db_checkpoint(ck, cfg, pipe, opt, scaler, step + 1, rows)
+            return run
     _finish_dreambooth(cfg, pipe, run, rows)
     return run
 
 # %% ../../nbs/20_dreambooth.ipynb #17b849a1
 def _unet_sig(unet) -> str:
     c = unet.config
-    return stable_hash({k: c.get(k) for k in ('block_out_channels', 'cross_attention_dim', 'in_channels', 'layers_per_block',
-                                              'attention_head_dim', 'down_block_types')}, 12)
+    return stable_hash({k: c.get(k) for k in ('block_out_channels', 'cross_attention_dim', 'in_channels',
+                                              'layers_per_block', 'attention_head_dim', 'down_block_types')}, 12)
 
 def _plot_loss(rows, path):
     import matplotlib.pyplot as plt
     if not rows: return
     fig, ax = plt.subplots(figsize=(4, 2.6))
     ax.plot([r['step'] for r in rows], [r['loss'] for r in rows], lw=0.8, label='loss')
-    if rows[0]['prior_loss'] is not None: ax.plot([r['step'] for r in rows], [r['prior_loss'] for r in rows], lw=0.8, label='prior')
-    ax.set_xlabel('step'); ax.legend(fontsize=7); fig.tight_layout(); fig.savefig(path, dpi=80); plt.close(fig)
+    if rows[0]['prior_loss'] is not None:
+        ax.plot([r['step'] for r in rows], [r['prior_loss'] for r in rows], lw=0.8, label='prior')
+    ax.set_xlabel('step')
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=80)
+    plt.close(fig)
 
 # %% ../../nbs/20_dreambooth.ipynb #4edf2d21
 def load_generator(run:str|Path, base:str|Path|None=None, device=None, pipe=None):
     "The personalized pipeline of a finished DreamBooth run (base + LoRA, or the fine-tuned UNet)."
-    run = Path(run); done = run/'done.json'
+    run = Path(run)
+    done = run/'done.json'
     if not done.is_file(): raise PRPGError(f'{run}: not a finished DreamBooth run (no done.json); train it first.')
-    meta = read_json(done); base = base or meta['base']
+    meta = read_json(done)
+    base = base or meta['base']
     pipe = pipe or load_pipeline(base, device)
     if _unet_sig(pipe.unet) != meta['unet_config']:
-        raise ConfigError(f'{run}: its weights were trained on {meta["base"]}, whose UNet differs from the UNet of {base}; '
-                          'load it with the base model it was trained on.')
+        raise ConfigError(f'{run}: its weights were trained on {meta["base"]}, whose UNet differs from the UNet of '
+                          f'{base}; load it with the base model it was trained on.')
     if meta['mode'] == 'full':
         from diffusers import UNet2DConditionModel
         pipe.unet = UNet2DConditionModel.from_pretrained(run/'unet').to(pipe.device)

@@ -32,7 +32,8 @@ class BackboneScorer:
         self.bb, self.crop, self.grid = bb, crop, grid
         ims = [load_image(p) for p in references]
         ms = [load_mask(m, size=im.size, image_path=p) for p, m, im in zip(references, masks, ims)]
-        if any(mask_box(m) is None for m in ms): raise DataError('a reference mask is empty; the filter needs the object in every mask.')
+        if any(mask_box(m) is None for m in ms):
+            raise DataError('a reference mask is empty; the filter needs the object in every mask.')
         self.refs = embed_images(bb, [im.crop(mask_box(m)) for im, m in zip(ims, ms)])
         self.target = None
         if crop:
@@ -80,21 +81,29 @@ def filter_candidates(make:Callable, # k -> (PIL image, record dict)
     pdir, rdir = positives_dir(out, instance), rejected_dir(out, instance)
     with folder_lock(pdir, f'filtering positives of {instance}'):          # one writer per instance folder
         acc_meta, rej_meta = metadata_path(out, instance), Path(out)/'rejected'/f'{instance}.jsonl'
-        acc = [r for r in read_metadata(acc_meta) if r.get('method') == 'filter']; rej = read_metadata(rej_meta)
+        acc = [r for r in read_metadata(acc_meta) if r.get('method') == 'filter']
+        rej = read_metadata(rej_meta)
         attempts = 1 + max([r['attempt'] for r in acc + rej], default=-1)
         n_acc = len(acc)
-        pdir.mkdir(parents=True, exist_ok=True); rdir.mkdir(parents=True, exist_ok=True)
+        pdir.mkdir(parents=True, exist_ok=True)
+        rdir.mkdir(parents=True, exist_ok=True)
         bar = tqdm(total=cfg.n, initial=min(n_acc, cfg.n), disable=not progress, desc=f'filtering {instance}')
         while n_acc < cfg.n and attempts < cfg.max_attempts:
-            k = attempts; im, rec = make(k)
+            k = attempts
+            im, rec = make(k)
             if im is None: break                                   # the source ran out of candidates
             attempts += 1
-            score = float(scorer([im])[0]); ok = score >= cfg.threshold
-            name = f'{cfg.prefix}_{k:05d}.png'; d = pdir if ok else rdir
+            score = float(scorer([im])[0])
+            ok = score >= cfg.threshold
+            name = f'{cfg.prefix}_{k:05d}.png'
+            d = pdir if ok else rdir
             save_image(im, d/name)
-            append_metadata(acc_meta if ok else rej_meta, {**(rec or {}), 'file': name, 'method': 'filter', 'attempt': k,
+            append_metadata(acc_meta if ok else rej_meta,
+                            {**(rec or {}), 'file': name, 'method': 'filter', 'attempt': k,
                                                            'score': score, 'threshold': cfg.threshold, 'accepted': ok})
-            if ok: n_acc += 1; bar.update(1)
+            if ok:
+                n_acc += 1
+                bar.update(1)
         bar.close()
         stats = {'instance': instance, 'attempts': attempts, 'accepted': n_acc, 'rejected': attempts - n_acc,
                  'acceptance_rate': n_acc / attempts if attempts else float('nan'), 'threshold': cfg.threshold,
@@ -116,7 +125,8 @@ def generate_candidates(pipe, prompts:list[str], instance:str, seed:int=0, resol
     "Candidates generated on demand: prompt k mod P, seed derived from (seed, instance, k)."
     from prpg.core import derive_seed
     def make(k):
-        sd = derive_seed(seed, 'candidate', instance, k) % 2**63; p = prompts[k % len(prompts)]
+        sd = derive_seed(seed, 'candidate', instance, k) % 2**63
+        p = prompts[k % len(prompts)]
         im = pipe(p, height=resolution, width=resolution, num_inference_steps=steps, guidance_scale=guidance,
                   generator=torch.Generator().manual_seed(sd)).images[0]
         return im, {'prompt': p, 'seed': sd, 'steps': steps, 'guidance': guidance}

@@ -15,7 +15,8 @@ __all__ = ['positives_dir', 'masks_dir', 'metadata_path', 'read_metadata', 'appe
 # %% ../../nbs/19_layout.ipynb #52596d7d
 def positives_dir(out:str|Path, instance:str) -> Path: return Path(out)/'positives'/safe_name(instance, 'instance')
 def masks_dir(out:str|Path, instance:str) -> Path: return Path(out)/'positives_masks'/safe_name(instance, 'instance')
-def metadata_path(out:str|Path, instance:str) -> Path: return Path(out)/'positives'/f"{safe_name(instance, 'instance')}.jsonl"
+def metadata_path(out:str|Path,
+                  instance:str) -> Path: return Path(out)/'positives'/f"{safe_name(instance, 'instance')}.jsonl"
 
 def read_metadata(path:str|Path) -> list[dict]:
     "Records of a metadata JSONL file (a truncated last line, from an interrupted write, is ignored)."
@@ -29,5 +30,6 @@ def read_metadata(path:str|Path) -> list[dict]:
 
 def append_metadata(path:str|Path, rec:dict):
     "Append one record (one line) to a metadata JSONL file."
-    p = Path(path); p.parent.mkdir(parents=True, exist_ok=True)
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
     with open(p, 'a') as f: f.write(json.dumps(rec, default=str) + '\n')

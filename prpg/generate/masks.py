@@ -34,10 +34,14 @@ def saliency_mask(im:Image.Image, # RGB photo
                  ) -> np.ndarray:
     "Boolean object mask (H, W) from border-contrast saliency."
     from scipy import ndimage as ndi
-    W, H = im.size; s = min(1.0, max_side / max(W, H))
+    W, H = im.size
+    s = min(1.0, max_side / max(W, H))
     small = im.convert('RGB').resize((max(1, round(W * s)), max(1, round(H * s))), Image.BILINEAR)
-    a = np.asarray(small).astype(np.float32); h, w = a.shape[:2]; b = max(1, round(border * min(h, w)))
-    edge = np.concatenate([a[:b].reshape(-1, 3), a[-b:].reshape(-1, 3), a[:, :b].reshape(-1, 3), a[:, -b:].reshape(-1, 3)])
+    a = np.asarray(small).astype(np.float32)
+    h, w = a.shape[:2]
+    b = max(1, round(border * min(h, w)))
+    edge = np.concatenate([a[:b].reshape(-1, 3), a[-b:].reshape(-1, 3), a[:, :b].reshape(-1, 3),
+                           a[:, -b:].reshape(-1, 3)])
     c = _kmeans(edge, k, np.random.default_rng(seed))
     d = np.sqrt(((a[:, :, None] - c[None, None]) ** 2).sum(-1)).min(-1)
     db = np.concatenate([d[:b].ravel(), d[-b:].ravel(), d[:, :b].ravel(), d[:, -b:].ravel()])
@@ -61,9 +65,13 @@ def grabcut_mask(im:Image.Image, # RGB photo
                 ) -> np.ndarray:
     "Boolean object mask (H, W) from GrabCut, seeded by a centre prior or a box."
     try: import cv2
-    except ImportError: raise ConfigError('grabcut masks need OpenCV: pip install opencv-python-headless (or use method saliency).') from None
+    except ImportError:
+        raise ConfigError('grabcut masks need OpenCV: pip install opencv-python-headless (or use method '
+                          'saliency).') from None
     from scipy import ndimage as ndi
-    W, H = im.size; s = min(1.0, max_side / max(W, H)); w, h = max(1, round(W * s)), max(1, round(H * s))
+    W, H = im.size
+    s = min(1.0, max_side / max(W, H))
+    w, h = max(1, round(W * s)), max(1, round(H * s))
     a = np.ascontiguousarray(np.asarray(im.convert('RGB').resize((w, h), Image.BILINEAR))[..., ::-1])   # BGR for OpenCV
     yy, xx = np.mgrid[0:h, 0:w]
     if box is not None:
@@ -74,7 +82,9 @@ def grabcut_mask(im:Image.Image, # RGB photo
     else:
         m = np.where(((xx - w / 2) / (centre * w / 2)) ** 2 + ((yy - h / 2) / (centre * h / 2)) ** 2 <= 1,
                      cv2.GC_PR_FGD, cv2.GC_PR_BGD).astype(np.uint8)
-        b = max(1, round(border * min(h, w))); m[:b] = m[-b:] = cv2.GC_BGD; m[:, :b] = m[:, -b:] = cv2.GC_BGD
+        b = max(1, round(border * min(h, w)))
+        m[:b] = m[-b:] = cv2.GC_BGD
+        m[:, :b] = m[:, -b:] = cv2.GC_BGD
     r = max(2, round(0.015 * max(h, w)))
     for pts, lab in ((fg, cv2.GC_FGD), (bg, cv2.GC_BGD)):
         for x, y in pts: m[(xx - x * s) ** 2 + (yy - y * s) ** 2 <= r * r] = lab
@@ -102,7 +112,8 @@ def sam_mask(im:Image.Image, sam) -> np.ndarray:
 METHODS = ('grabcut', 'saliency', 'sam')
 
 # %% ../../nbs/24_masks.ipynb #b0078f7c
-def make_masks(ds:Dataset, method:str='grabcut', sam:str|Path|None=None, out:str|Path|None=None, progress:bool=False) -> list[Path]:
+def make_masks(ds:Dataset, method:str='grabcut', sam:str|Path|None=None, out:str|Path|None=None,
+               progress:bool=False) -> list[Path]:
     "Write missing train masks; returns the files written."
     from tqdm.auto import tqdm
     if method not in METHODS: raise ConfigError(f'method {method!r}: use one of {", ".join(METHODS)}')
@@ -110,14 +121,17 @@ def make_masks(ds:Dataset, method:str='grabcut', sam:str|Path|None=None, out:str
     if method == 'sam':
         model = PerSAM(sam or 'facebook/sam-vit-huge')
     photos = ds.layout == 'photos'
-    root = Path(out) if out else ds.root/('masks' if photos else 'train_masks'); written = []
+    root = Path(out) if out else ds.root/('masks' if photos else 'train_masks')
+    written = []
     with folder_lock(root, 'writing masks'):                  # one writer; each mask is renamed into place whole
         for it in tqdm(ds.select(split='train'), disable=not progress, desc='masks'):
             dst = (root if photos else root/safe_name(it.instance, 'instance'))/f'{it.path.stem}.png'
             if it.mask is not None or dst.exists(): continue
             im = load_image(it.path)
-            m = grabcut_mask(im) if method == 'grabcut' else saliency_mask(im) if method == 'saliency' else sam_mask(im, model)
+            m = grabcut_mask(im) if method == 'grabcut' else saliency_mask(im) if method == 'saliency' else sam_mask(im,
+                model)
             if not m.any(): raise DataError(f'{it.path}: no object found ({method}); draw its mask by hand ({dst}).')
             dst.parent.mkdir(parents=True, exist_ok=True)
-            save_image(Image.fromarray(m.astype(np.uint8) * 255), dst); written.append(dst)
+            save_image(Image.fromarray(m.astype(np.uint8) * 255), dst)
+            written.append(dst)
     return written

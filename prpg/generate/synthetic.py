@@ -28,8 +28,10 @@ VIEWS = ['seen from above', 'seen from the side', 'close-up', 'from a low angle'
          'at a distance']
 
 def template_prompts(n:int, seed:int=0) -> list[str]:
-    "`n` diverse prompt templates (with `{identifier}` and `{class_noun}`): scenes x lighting x viewpoints, shuffled by seed."
-    combos = list(itertools.product(SCENES, LIGHTING, VIEWS)); make_rng(seed, 'templates').shuffle(combos)
+    """`n` diverse prompt templates (with `{identifier}` and `{class_noun}`): scenes x lighting x viewpoints, shuffled
+    by seed."""
+    combos = list(itertools.product(SCENES, LIGHTING, VIEWS))
+    make_rng(seed, 'templates').shuffle(combos)
     return [f'a photo of {{identifier}} {{class_noun}} {s}, {l}, {v}' for s, l, v in combos[:n]]
 
 # %% ../../nbs/21_synthetic.ipynb #75a29cd7
@@ -42,17 +44,20 @@ def load_prompts(source:str, # 'caption', 'templates', or a JSON prompt file
     if source == 'caption': return [fill('photo of a {identifier} {class_noun}')]
     if source == 'templates': return [fill(p) for p in template_prompts(n, seed)]
     path = Path(source)
-    if not path.is_file(): raise ConfigError(f"prompts {source!r}: use 'caption', 'templates' or a JSON prompt file that exists.")
+    if not path.is_file():
+        raise ConfigError(f"prompts {source!r}: use 'caption', 'templates' or a JSON prompt file that exists.")
     try: d = json.loads(path.read_text())
     except json.JSONDecodeError as e: raise DataError(f'{path}: not valid JSON ({e}).') from None
     if not isinstance(d, dict) or not all(isinstance(v, list) for v in d.values()):
         raise DataError(f'{path}: expected {{"<instance or category>": ["prompt", ...]}}.')
     key = instance if instance in d else category if category in d else None
-    if key is None: raise DataError(f'{path}: no prompts for {instance!r} or its category {category!r} (keys: {", ".join(sorted(d)[:8])}).')
+    if key is None:
+        raise DataError(f'{path}: no prompts for {instance!r} or its category {category!r} (keys: '
+                        f'{", ".join(sorted(d)[:8])}).')
     for p in d[key]:
         if '<new1>' not in p and '{identifier}' not in p:
-            raise DataError(f'{path}: prompt {p!r} ({key}) has no identifier (<new1> or {{identifier}}); it would generate any '
-                            f'{noun}, not this instance. Add the identifier to every prompt.')
+            raise DataError(f'{path}: prompt {p!r} ({key}) has no identifier (<new1> or {{identifier}}); it would '
+                            f'generate any {noun}, not this instance. Add the identifier to every prompt.')
     return [fill(p) for p in d[key]]
 
 # %% ../../nbs/21_synthetic.ipynb #4912010d
@@ -64,13 +69,15 @@ def set_scheduler(pipe, name:str):
     if name == 'default': return pipe
     if name not in SCHEDULERS: raise ConfigError(f'scheduler {name!r}: use one of default, {", ".join(SCHEDULERS)}')
     import diffusers
-    pipe.scheduler = getattr(diffusers, SCHEDULERS[name]).from_config(pipe.scheduler.config); return pipe
+    pipe.scheduler = getattr(diffusers, SCHEDULERS[name]).from_config(pipe.scheduler.config)
+    return pipe
 
 # %% ../../nbs/21_synthetic.ipynb #cbf83386
 @dataclass
 class GenerateConfig:
     "How synthetic images are generated."
-    BOUNDS = {'n': '>= 0', 'guidance': '>= 0', 'steps': '>= 1', 'resolution': '[8, 4096]', 'batch_size': '>= 1', 'seed': '>= 0'}
+    BOUNDS = {'n': '>= 0', 'guidance': '>= 0', 'steps': '>= 1', 'resolution': '[8, 4096]', 'batch_size': '>= 1',
+              'seed': '>= 0'}
     n: int = 450                      # positives per instance
     prompts: str = 'templates'        # 'caption', 'templates' or a JSON prompt file
     identifier: str = 'sks'
@@ -83,7 +90,10 @@ class GenerateConfig:
     seed: int = 0
 
 def _settings_key(cfg:GenerateConfig, model:str, adapter:str|None) -> str:
-    d = to_dict(cfg); d.pop('n'); d.pop('batch_size'); return stable_hash({**d, 'model': model, 'adapter': adapter}, 12)
+    d = to_dict(cfg)
+    d.pop('n')
+    d.pop('batch_size')
+    return stable_hash({**d, 'model': model, 'adapter': adapter}, 12)
 
 # %% ../../nbs/21_synthetic.ipynb #ee71892f
 def generate_positives(pipe, # personalized pipeline (e.g. `load_generator(run)`)
@@ -96,27 +106,36 @@ def generate_positives(pipe, # personalized pipeline (e.g. `load_generator(run)`
                       ) -> Path:
     "Generate `cfg.n` positives of `instance` into `out/positives/<instance>/`; returns `out/positives`."
     from tqdm.auto import tqdm
-    cfg = cfg or GenerateConfig(); set_scheduler(pipe, cfg.scheduler)
-    prompts = load_prompts(cfg.prompts, instance, category, cfg.identifier, cfg.class_noun or None, max(cfg.n, 1), cfg.seed)
+    cfg = cfg or GenerateConfig()
+    set_scheduler(pipe, cfg.scheduler)
+    prompts = load_prompts(cfg.prompts, instance, category, cfg.identifier, cfg.class_noun or None, max(cfg.n, 1),
+                           cfg.seed)
     pdir, meta = positives_dir(out, instance), metadata_path(out, instance)
     with folder_lock(pdir, f'generating positives of {instance}'):
-        key = _settings_key(cfg, model, adapter); recs = read_metadata(meta)
+        key = _settings_key(cfg, model, adapter)
+        recs = read_metadata(meta)
         other = {r.get('settings') for r in recs if r.get('method') == 'generate'} - {key}
-        if other: raise DataError(f'{pdir}: holds generated images made with other settings; write to another output folder.')
+        if other:
+            raise DataError(f'{pdir}: holds generated images made with other settings; write to another output folder.')
         have = {r['file'] for r in recs if (pdir/r['file']).is_file()}
         todo = [k for k in range(cfg.n) if f'gen_{k:05d}.png' not in have]
         pdir.mkdir(parents=True, exist_ok=True)
-        for s in tqdm(range(0, len(todo), cfg.batch_size), disable=not progress, desc=f'generating {instance}', leave=False):
+        for s in tqdm(range(0, len(todo), cfg.batch_size), disable=not progress, desc=f'generating {instance}',
+                      leave=False):
             ks = todo[s:s + cfg.batch_size]
             seeds = [derive_seed(cfg.seed, 'positive', instance, k) % 2**63 for k in ks]
             ps = [prompts[k % len(prompts)] for k in ks]
-            ims = pipe(ps, height=cfg.resolution, width=cfg.resolution, num_inference_steps=cfg.steps, guidance_scale=cfg.guidance,
+            ims = pipe(ps, height=cfg.resolution, width=cfg.resolution, num_inference_steps=cfg.steps,
+                       guidance_scale=cfg.guidance,
                        generator=[torch.Generator().manual_seed(sd) for sd in seeds]).images
             for k, sd, p, im in zip(ks, seeds, ps, ims):
-                name = f'gen_{k:05d}.png'; save_image(im, pdir/name)
-                append_metadata(meta, {'file': name, 'method': 'generate', 'instance': instance, 'index': k, 'prompt': p, 'seed': sd,
-                                       'guidance': cfg.guidance, 'steps': cfg.steps, 'scheduler': cfg.scheduler,
-                                       'resolution': cfg.resolution, 'model': model, 'adapter': adapter, 'settings': key})
+                name = f'gen_{k:05d}.png'
+                save_image(im, pdir/name)
+                append_metadata(meta,
+                                {'file': name, 'method': 'generate', 'instance': instance, 'index': k, 'prompt': p,
+                                       'seed': sd, 'guidance': cfg.guidance, 'steps': cfg.steps,
+                                       'scheduler': cfg.scheduler, 'resolution': cfg.resolution, 'model': model,
+                                       'adapter': adapter, 'settings': key})
         return Path(out)/'positives'
 
 # %% ../../nbs/21_synthetic.ipynb #94934077
@@ -130,7 +149,10 @@ def generate_negatives(pipe, # the base pipeline (no adapter)
                       ) -> list[Path]:
     "Paths of `n` base-model images of `category`, generating only the missing ones (cached per model and category)."
     from prpg.core import cache_dir
-    cfg = cfg or GenerateConfig(); set_scheduler(pipe, cfg.scheduler)
+    cfg = cfg or GenerateConfig()
+    set_scheduler(pipe, cfg.scheduler)
     return class_images(pipe, base, prompt.format(category=category), cfg.resolution,
-                        ClassImageConfig(n=n, steps=cfg.steps, guidance=cfg.guidance, batch_size=cfg.batch_size, seed=cfg.seed),
-                        root or cache_dir('negatives'), progress, subdir=category, key_prompt=prompt)   # one root, a folder per category
+                        ClassImageConfig(n=n, steps=cfg.steps, guidance=cfg.guidance, batch_size=cfg.batch_size,
+                                         seed=cfg.seed),
+                        root or cache_dir('negatives'), progress, subdir=category,
+                        key_prompt=prompt)   # one root, a folder per category
