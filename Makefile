@@ -50,9 +50,9 @@ browser:
 	  elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium is missing and cannot be installed here: the browser test will be skipped"; fi; }
 
-# Lint the exported modules: pyflakes' checks (unused imports, undefined names, ...) through ruff.
+# Lint the exported modules, the benchmarks and the tools: pyflakes' checks (unused imports, undefined names, ...) through ruff.
 lint: $(STAMP)
-	$(BIN)/ruff check prpg --select F --exclude prpg/_modidx.py
+	$(BIN)/ruff check prpg bench tools --select F --exclude prpg/_modidx.py
 
 test: sync lint browser pytest
 

@@ -1,5 +1,5 @@
 "Shared helpers for prpg benchmarks: machine conditions, best-of-N timing, JSON results and a printed table."
-import json, os, platform, sys, time
+import json, os, platform, time
 from datetime import datetime, timezone
 from pathlib import Path
 

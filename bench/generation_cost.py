@@ -57,7 +57,6 @@ def speed():
     from prpg.demo_data import random_spec, render_scene
     from prpg.tiny import tiny_path
     import numpy as np
-    from PIL import Image
     out = {}
     with tempfile.TemporaryDirectory() as d:
         d = Path(d); os.environ['PRPG_HOME'] = str(d/'home'); imgs = []

@@ -62,7 +62,7 @@ def best(fn, dev, repeat:int, warmup:int=1) -> float:
 
 def dreambooth_step(dev, smoke:bool, mode:str, repeat:int) -> float:
     "Seconds per DreamBooth step (batch 2: instance + prior)."
-    import copy, torch
+    import torch
     unet, vae, te, res = sd15_parts(smoke)
     unet, te = unet.to(dev), te.to(dev)
     z = torch.randn(2, 4, res // 8, res // 8, device=dev); ids = torch.randint(0, te.config.vocab_size, (2, 77), device=dev)

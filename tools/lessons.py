@@ -50,7 +50,6 @@ def add_show_doc(nb:dict, where:str='') -> int:
 
 def run_and_keep(path:Path):
     "Execute like nbdev_test and keep only documentation and picture outputs."
-    from execnb.nbio import read_nb
     from execnb.shell import CaptureShell
     from nbdev.config import get_config
     from nbdev.process import NBProcessor

@@ -13,7 +13,7 @@ and the ids of unchanged cells (nbdev writes cell ids into every exported module
 must not renew them). It is a developer tool of 60 lines, never imported by prpg, so it saves a dev dependency;
 jupytext is the better choice if this ever grows.
 """
-import json, sys, hashlib
+import sys, hashlib
 from pathlib import Path
 import nbformat
 
