@@ -8,12 +8,13 @@ load hit all alike; each recipe's median step is kept):
 - `reference`: the authors' pattern: anchor, positive and negative through the backbone as three 16-image forwards,
   fp32, timm's default attention kernel, peft's LoRA dropout, every image decoded and augmented again at every step
   (no decode cache) by a DataLoader with as many workers as cores (the reference asks for 16);
-- `prpg_default`: `prpg train` as it runs by default on this machine (`precision: auto`: bf16 autocast where the CPU
-  has bf16, else fp32; one 48-image forward; `FastDropout`; the decode cache; the attention kernel measured fastest);
+- `prpg_default`: `prpg train` as it runs by default on this machine, with `prefetch: true`
+  (`precision: auto`: bf16 autocast where the CPU
+  has bf16, else fp32; one 48-image forward; `FastDropout`; the decode cache; timm's explicit attention under bf16);
 - `prpg_fast`: prpg's fastest recipe whose metrics hold on the offline benchmark: `prpg_default` plus those of the
   levers that need no bf16 (LoRA and backward only in the last half of the blocks, half the patch tokens dropped in
   training) that `bench/lever_metrics.py` kept; `prpg_default` itself when it kept none. Both decode on a prefetch
-  thread (`prefetch`, on by default);
+  thread (`prefetch: true`);
 - `prpg_levers`: `prpg_default` with both levers on, kept or not, for their speed-up (`levers_vs_default`).
 
 The machine's limit is measured in the same run: the FLOP/s of the matmuls that dominate (the four linear layers of a
@@ -92,7 +93,7 @@ def prpg_steps(model:str, trips:list, levers:dict):
     lora = dict(LORA)
     if 'last_blocks_fraction' in levers: lora['last_blocks'] = round(12 * levers['last_blocks_fraction'])
     cfg = make_train_config(backbone=MODELS[model], lora=lora, batch_size=BATCH, seed=0, progress=False,
-                            token_keep=levers.get('token_keep', 1.0))
+                            token_keep=levers.get('token_keep', 1.0), prefetch=True)
     return training_step(cfg, trips, pretrained=False)
 
 def matmul_limit(width:int, dtype:torch.dtype, rows:int=3 * BATCH * 257, repeat:int=3) -> float:

@@ -28,7 +28,7 @@ __all__ = ['PRESETS', 'TrainConfig', 'make_train_config', 'load_train_config', '
            'epoch_batches', 'TrainingError', 'run_inputs', 'plot_curves', 'train', 'prefetched', 'training_step',
            'load_personalized']
 
-# %% ../nbs/12_train.ipynb #24ae43fe
+# %% ../nbs/12_train.ipynb #4ca80bda
 @dataclass
 class TrainConfig:
     "One personalization run: a triplet file, a backbone, LoRA and optimisation settings."
@@ -65,8 +65,9 @@ class TrainConfig:
     seed: int = 0
     device: str = 'auto'                  # auto | cpu | cuda | cuda:1 ...
     num_workers: int = 0                  # data-loading processes
-    # decode and augment the next batch on a thread while this one trains (same batches, same results)
-    prefetch: bool = True
+    # decode and augment the next batch on a thread while this one trains (same batches, same results); off by default:
+    # on 2 cores it made the demo's tiny model about 15 % slower a step (the thread competes for the cores)
+    prefetch: bool = False
     # patch tokens each image keeps in training (`prpg.models.TokenDropout`; timm ViTs; evaluation sees all): a speed
     # lever that needs no bf16 (1 = every token). Measured with `lora.last_blocks` (bench/results/train_throughput.json,
     # both: 3.1-3.2x a step); 0.5 cost accuracy on the offline benchmark (bench/results/lever_metrics.json)
