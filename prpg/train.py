@@ -247,7 +247,7 @@ def _truncate_metrics(path:Path, rows:int):
     lines = path.read_text().splitlines(keepends=True)
     atomic_write(path, ''.join(lines[:rows + 1]))
 
-# %% ../nbs/12_train.ipynb #d2a2ea1f
+# %% ../nbs/12_train.ipynb #aa416601
 def _step_loss(bb, core, x, cfg:TrainConfig, acc):
     "The batch's loss (global contrastive, plus the masked patch term when `patch_weight` > 0) and the embeddings."
     if cfg.patch_weight <= 0:
@@ -260,8 +260,8 @@ def _step_loss(bb, core, x, cfg:TrainConfig, acc):
     pa, pp, pn = pt.float().chunk(3)
     ps = core.spec.patch_size
     cells = F.avg_pool2d(m[:, None], ps).flatten(1)                 # object coverage per patch, -1 where unknown
-    kept = getattr(core.base_model, 'patch_drop', None)
-    if getattr(kept, 'kept', None) is not None: cells = cells.gather(1, kept.kept[:len(cells)])   # token dropout
+    drop = getattr(core.base_model, 'patch_drop', None)
+    if getattr(drop, 'kept', None) is not None: cells = cells.gather(1, drop.kept[:len(cells)])   # token dropout
     ma, mp = cells.chunk(2)
     loss = contrastive_loss(cfg.loss, q, p, n, cfg.tau, cfg.margin) + cfg.patch_weight * patch_contrast(pa, pp, pn, ma,
         mp, cfg.patch_tau)
@@ -354,7 +354,13 @@ def prefetched(batches, depth:int=2):
         stop.set()
         while not q.empty(): q.get_nowait()        # unblock a producer waiting to put
 
-# %% ../nbs/12_train.ipynb #3f6ebaa2
+# %% ../nbs/12_train.ipynb #e3d899ed
+def _lora_backbone(cfg:TrainConfig, pretrained:bool=True) -> Backbone:
+    "The backbone with its LoRA adapter and, with `token_keep` < 1, patch-token dropout (as training runs it)."
+    bb = load_backbone(cfg.backbone, cfg.weights, cfg.image_size, cfg.embedding, pretrained=pretrained)
+    add_lora(bb, cfg.lora)
+    return set_token_keep(bb, cfg.token_keep)
+
 def _optimizer_and_data(cfg:TrainConfig, bb:Backbone, trips:list) -> tuple:
     "The optimizer, the accelerator (its precision and device applied to the backbone) and the triplet data."
     params = [p for p in bb.parameters() if p.requires_grad]
@@ -377,7 +383,7 @@ def _log_step(mf, bar, step:int, epoch:int, loss:torch.Tensor, qpn:tuple, lr:flo
     bar.set_postfix(loss=f'{row["loss"]:.3f}', acc=f'{row["acc"]:.2f}')
     return row
 
-# %% ../nbs/12_train.ipynb #a69bae3c
+# %% ../nbs/12_train.ipynb #56279b79
 def _train(cfg:TrainConfig, callback:Callable|None, locks:contextlib.ExitStack) -> Path:
     from tqdm.auto import tqdm
     trips, inputs, run = _plan_run(cfg)
@@ -387,9 +393,7 @@ def _train(cfg:TrainConfig, callback:Callable|None, locks:contextlib.ExitStack) 
     # a bad checkpoint is refused before anything is written
     ck = load_checkpoint(ck_path) if ck_path.is_file() else None
     # a model that fails to load leaves nothing behind
-    bb = load_backbone(cfg.backbone, cfg.weights, cfg.image_size, cfg.embedding)
-    add_lora(bb, cfg.lora)
-    set_token_keep(bb, cfg.token_keep)
+    bb = _lora_backbone(cfg)
     # one process per run folder (accelerate's other ranks share rank 0's)
     if os.environ.get('RANK', '0') == '0':
         locks.enter_context(folder_lock(run, 'training this run'))
@@ -438,14 +442,12 @@ def _train(cfg:TrainConfig, callback:Callable|None, locks:contextlib.ExitStack) 
         say(f'finished {run}')
     return run
 
-# %% ../nbs/12_train.ipynb #6d16fb03
+# %% ../nbs/12_train.ipynb #cb7610b4
 def training_step(cfg:TrainConfig, trips:list[Triplet], pretrained:bool=True) -> tuple:
     """`train`'s steps one at a time, with its model set-up, data path, loss and update but no run folder (for
     benchmarks): returns `(step, precision)`; each `step()` trains on the next batch."""
     import itertools
-    bb = load_backbone(cfg.backbone, cfg.weights, cfg.image_size, cfg.embedding, pretrained=pretrained)
-    add_lora(bb, cfg.lora)
-    set_token_keep(bb, cfg.token_keep)
+    bb = _lora_backbone(cfg, pretrained)
     opt, acc, data = _optimizer_and_data(cfg, bb, trips)
     bb, opt = acc.prepare(bb, opt)
     core = acc.unwrap_model(bb)
