@@ -1,84 +1,140 @@
-"""Global-evaluation cost: embedding throughput (images/s) and the cost of evaluating N instances (pretrained +
-personalized each), in one run, on the demo benchmark at 224 px with a ViT-S/14 (random weights; speed only):
+"""Evaluation speed against the reference's pattern and the cost of a cached re-evaluation, in one run, on the demo
+benchmark at 224 px with a ViT-S/14 (random weights saved as a local weights folder; speed only) and three runs
+trained for one step each (their adapters are real LoRA adapters, loaded as `prpg evaluate` loads them).
 
-- `uncached`: prpg's evaluation with the feature cache off — every instance re-embeds every image with both the
-  pretrained and its personalized model (what the reference does for personalized models);
-- `cached`: with the cache — the pretrained model's embeddings are computed once and shared by all instances;
-- `second`: evaluating the same N runs again: everything is read from the cache.
+Embedding every train and test image once with one run's personalized backbone (nothing cached):
+- `reference_loop_img_per_s`: the reference's pattern — batches of 2, fp32, each image decoded and transformed in
+  the loop (PIL + torchvision), the LoRA adapter unmerged;
+- `prpg_img_per_s`: prpg's first pass as `evaluate_run` makes it (`FeatureCache.embed` of a `lazy_personalized`
+  backbone: bf16 autocast where the CPU has it, the batch size measured on this machine, decoding in threads), the
+  same without bf16 (`prpg_fp32_img_per_s`), and with the LoRA folded into the weights (`prpg_merged_img_per_s`, a
+  lever that was measured and not kept).
+Ratio `prpg_vs_reference_loop_uncached` (target >= 2.5x).
 
-Ratios: `cached_vs_uncached_eval` (uncached time / cached time) and `second_vs_first_eval` (first cached evaluation /
-second).
-
-Dense tasks, the same three conditions with `evaluate_dense` (detection + segmentation, threshold mode) at a 32 x 32
-patch grid (448 px for /14; the default 64 x 64 = 896 px costs about 4x more per image): `dense_img_per_s_bf16`,
-`dense_cached_vs_uncached_eval`, `dense_second_vs_first_eval`."""
-import sys, tempfile, time, warnings
+Evaluating the three runs (pretrained + personalized, global tasks; figures off):
+- `uncached_eval_s`: empty caches;
+- `cached_eval_seconds`: again in the same process with new cache objects and the image-hash memo cleared (as a
+  new `prpg evaluate` would), metrics recomputed from cached embeddings — target < 1 s; `cached_eval_builds` counts
+  the backbones it built (0 expected);
+- `cached_eval_reuse_seconds`: the same with `reuse=True` (stored results whose inputs match are returned, as the demo
+  and `prpg pipeline` rerun);
+- `cached_eval_dense_seconds`: the cached evaluation with the dense tasks at a 16 x 16 grid (their features cached; the
+  predictions and COCO metrics are recomputed)."""
+import os, sys, tempfile, time, warnings
 from pathlib import Path
 
-import torch
-
 sys.path.insert(0, str(Path(__file__).parent))
+HOME = Path(tempfile.mkdtemp(prefix='prpg-evalbench-'))
+os.environ['PRPG_HOME'] = str(HOME)              # empty caches, and nothing of the user's touched
+
+import torch
 from _common import conditions, save
-from prpg.data import load_dataset
-from prpg.dense import DenseOptions, evaluate_dense
-from prpg.features import DenseCache
-from prpg.demo_data import DemoConfig, build_demo
-from prpg.evaluate import GlobalOptions, evaluate_global
-from prpg.features import FeatureCache, embed_files
-from prpg.models import LoraSettings, add_lora, load_backbone
 
-N = 3
+N, IMAGE = 3, 224
 
-def personalized(seed):
-    bb = add_lora(load_backbone('dinov2_vits14', pretrained=False), LoraSettings(r=16))
+
+def setup():
+    "Demo dataset, a ViT-S/14 weights folder (random), and three one-step runs."
+    import timm
+    from timm.models import save_for_hf
+    from prpg.data import load_dataset
+    from prpg.demo_data import DemoConfig, build_demo
+    from prpg.train import make_train_config, train
+    from prpg.triplets import TripletConfig, make_triplets
+    w = HOME/'vits14'
+    w.mkdir()
+    torch.manual_seed(0)
+    save_for_hf(timm.create_model('vit_small_patch14_dinov2', pretrained=False, img_size=IMAGE, num_classes=0), str(w))
+    root = build_demo(DemoConfig(categories=['mug', 'shoe'], instances_per_category=3, n_test_per_shift=6,
+                                 n_dense_per_shift=2, n_negatives=4), progress=False)
+    ds = load_dataset(root)
+    runs = []
+    for inst in ds.instances[:N]:
+        t = make_triplets(ds, inst, HOME/'triplets'/f'{inst}.csv', TripletConfig(num_triplets=4, positives='real'))
+        cfg = make_train_config(triplets=t, backbone='dinov2_vits14', weights=w, image_size=IMAGE, batch_size=2,
+                                max_steps=1, out_root=HOME/'train', progress=False)
+        runs.append(train(cfg))
+    return ds, runs
+
+
+def reference_loop(bb, paths):
+    "The reference's evaluation loop: batches of 2, fp32, decode + transform in the loop."
+    from PIL import Image
+    from torchvision import transforms as T
+    tf = T.Compose([T.Resize(256, interpolation=T.InterpolationMode.BICUBIC), T.CenterCrop(IMAGE), T.ToTensor(),
+                    T.Normalize((0.485, 0.456, 0.406), (0.229, 0.224, 0.225))])
+    bb.eval()
+    out = []
     with torch.no_grad():
-        g = torch.Generator().manual_seed(seed)
-        for n, p in bb.named_parameters():
-            if 'lora_B' in n: p.copy_(torch.randn(p.shape, generator=g) * 0.01)
-    return bb.eval()
+        for i in range(0, len(paths), 2):
+            out.append(bb(torch.stack([tf(Image.open(p).convert('RGB')) for p in paths[i:i + 2]])))
+    return torch.cat(out)
 
-def evaluate_all(ds, insts, pre, pers, cache, use_cache):
-    opts = GlobalOptions(batch_size=32)
-    for inst, bb in zip(insts, pers):
-        c = cache if use_cache else FeatureCache(tempfile.mkdtemp())   # a fresh, empty cache per model = no caching
-        evaluate_global(pre, ds, inst, c, opts)
-        c2 = cache if use_cache else FeatureCache(tempfile.mkdtemp())
-        evaluate_global(bb, ds, inst, c2, opts)
 
-def evaluate_dense_all(ds, insts, pre, pers, cache, use_cache, grid):
-    opts = DenseOptions(grid=grid, use_cache=use_cache, batch_size=4)
-    for inst, bb in zip(insts, pers):
-        evaluate_dense(pre, ds, inst, cache, opts); evaluate_dense(bb, ds, inst, cache, opts)
+def timed(fn):
+    t = time.perf_counter()
+    fn()
+    return time.perf_counter() - t
+
+
+def embedding_rates(run, paths) -> dict:
+    "Images/s of the reference loop and of prpg's first pass (and with one lever undone), nothing cached."
+    from prpg.evaluate import lazy_personalized
+    from prpg.features import FeatureCache
+    from prpg.models import autocast_dtype, best_batch_size
+    from prpg.train import load_personalized
+    unmerged = load_personalized(run)
+    dt = autocast_dtype('cpu')
+    t = time.perf_counter()
+    batch = best_batch_size(unmerged, torch.device('cpu'), dt)          # measured once per machine, then remembered
+    measure_s = time.perf_counter() - t
+    reference_loop(unmerged, paths[:4])                                # warm-up
+    first = lambda bb, **kw: FeatureCache(tempfile.mkdtemp(dir=HOME)).embed(bb, paths, **kw)
+    r = {'reference_loop_img_per_s': len(paths) / timed(lambda: reference_loop(unmerged, paths)),
+         'prpg_img_per_s': len(paths) / timed(lambda: first(lazy_personalized(run))),
+         'prpg_merged_img_per_s': len(paths) / timed(lambda: first(lazy_personalized(run, merge=True))),
+         'prpg_fp32_img_per_s': len(paths) / timed(lambda: first(lazy_personalized(run), precision='fp32')),
+         'batch_size_chosen': batch, 'batch_size_fp32_chosen': best_batch_size(unmerged, torch.device('cpu'), None),
+         'batch_measure_s': measure_s, 'autocast': str(dt)}
+    return r
+
+
+def evaluations(runs) -> dict:
+    "Uncached, cached and reused evaluations of the runs; counts the backbones built when all is cached."
+    from prpg import features
+    from prpg.dense import DenseOptions
+    from prpg.evaluate import evaluate_run
+    built, get = [], features.LazyBackbone.get
+    def counting(self):
+        if not self.is_built: built.append(1)
+        return get(self)
+    def all_runs(**kw):
+        features._HASHES.clear()                                       # as a new process would hash the images again
+        return [evaluate_run(r, figures=False, **kw) for r in runs]
+    r = {'uncached_eval_s': timed(lambda: all_runs(dense=False))}
+    features.LazyBackbone.get = counting
+    try:
+        r['cached_eval_seconds'] = timed(lambda: all_runs(dense=False))
+        r['cached_eval_builds'] = len(built)
+        r['cached_eval_reuse_seconds'] = timed(lambda: all_runs(dense=False, reuse=True))
+    finally: features.LazyBackbone.get = get
+    all_runs(dense=DenseOptions(grid=16))                              # fills the dense cache
+    r['cached_eval_dense_seconds'] = timed(lambda: all_runs(dense=DenseOptions(grid=16)))
+    return r
+
 
 def main():
     warnings.simplefilter('ignore')
-    root = build_demo(DemoConfig(categories=['mug', 'shoe'], instances_per_category=3, n_test_per_shift=4, n_dense_per_shift=2,
-                                 n_negatives=4), progress=False)
-    ds = load_dataset(root); insts = ds.instances[:N]
-    imgs = [it.path for it in ds.items if it.split in ('train', 'test')]
-    pre = load_backbone('dinov2_vits14', pretrained=False); pers = [personalized(k) for k in range(N)]
-    embed_files(pre, imgs[:8])                                            # warm-up
-    t = time.perf_counter(); embed_files(pre, imgs, batch_size=32); t_embed = time.perf_counter() - t
-    t = time.perf_counter(); embed_files(pre, imgs, batch_size=32, precision='fp32'); t_embed32 = time.perf_counter() - t
-    t = time.perf_counter(); evaluate_all(ds, insts, pre, pers, None, False); t_unc = time.perf_counter() - t
-    cache = FeatureCache(tempfile.mkdtemp())
-    t = time.perf_counter(); evaluate_all(ds, insts, pre, pers, cache, True); t_first = time.perf_counter() - t
-    t = time.perf_counter(); evaluate_all(ds, insts, pre, pers, cache, True); t_second = time.perf_counter() - t
-    G = 32; dimgs = [it.path for it in ds.items if it.split == 'test_dense']
-    t = time.perf_counter(); DenseCache(tempfile.mkdtemp()).features(pre, dimgs, G, use_cache=False); t_dense = time.perf_counter() - t
-    t = time.perf_counter(); evaluate_dense_all(ds, insts, pre, pers, DenseCache(tempfile.mkdtemp()), False, G); d_unc = time.perf_counter() - t
-    dc = DenseCache(tempfile.mkdtemp())
-    t = time.perf_counter(); evaluate_dense_all(ds, insts, pre, pers, dc, True, G); d_first = time.perf_counter() - t
-    t = time.perf_counter(); evaluate_dense_all(ds, insts, pre, pers, dc, True, G); d_second = time.perf_counter() - t
-    results = {'dense_images': len(dimgs), 'dense_grid': G, 'dense_img_per_s_bf16': len(dimgs) / t_dense,
-               'dense_uncached_eval_s': d_unc, 'dense_cached_first_eval_s': d_first, 'dense_cached_second_eval_s': d_second,
-               'images': len(imgs), 'instances': N, 'global_img_per_s_bf16': len(imgs) / t_embed,
-               'global_img_per_s_fp32': len(imgs) / t_embed32, 'uncached_eval_s': t_unc, 'cached_first_eval_s': t_first,
-               'cached_second_eval_s': t_second}
-    ratios = {'cached_vs_uncached_eval': t_unc / t_first, 'second_vs_first_eval': t_first / t_second,
-              'bf16_vs_fp32_embedding': t_embed32 / t_embed,
-              'dense_cached_vs_uncached_eval': d_unc / d_first, 'dense_second_vs_first_eval': d_first / d_second}
-    save('eval_throughput', conditions(backbone='dinov2_vits14 (random weights)', image_size=224, batch_size=32,
-                                       dense=f'grid {G} ({G * 14} px), threshold mode, batch 4'), results, ratios)
+    ds, runs = setup()
+    paths = [it.path for it in ds.items if it.split in ('train', 'test')]
+    results = {'images': len(paths), 'instances': N, **embedding_rates(runs[0], paths), **evaluations(runs)}
+    ratios = {'prpg_vs_reference_loop_uncached': results['prpg_img_per_s'] / results['reference_loop_img_per_s'],
+              'merged_vs_unmerged': results['prpg_merged_img_per_s'] / results['prpg_img_per_s'],
+              'bf16_vs_fp32': results['prpg_img_per_s'] / results['prpg_fp32_img_per_s'],
+              'uncached_vs_cached_eval': results['uncached_eval_s'] / results['cached_eval_seconds']}
+    save('eval_throughput', conditions(backbone='dinov2_vits14 (random weights, local folder)', image_size=IMAGE,
+                                       reference='batch 2, fp32, PIL + torchvision in the loop, LoRA unmerged'),
+         results, ratios)
+
 
 if __name__ == '__main__': main()

@@ -119,10 +119,19 @@ def _dreambooth_cfg(cfg:PipelineConfig, ds:Dataset, instance:str) -> DreamBoothC
                                base=resolve_model(cfg.base), out_root=str(cfg.out/'dreambooth'), progress=False,
                                device=str(stage_device('generator', cfg.device)))
 
-# %% ../nbs/47_pipeline.ipynb #b77f7461
+# %% ../nbs/47_pipeline.ipynb #4ba169de
 class _Pipe:
-    "Loads each diffusion pipeline once per pipeline run, on the stage's device."
-    def __init__(self, cfg): self.cfg, self.base = cfg, None
+    """Loads each diffusion pipeline once per pipeline run, on the stage's device; keeps one pretrained backbone per
+    evaluation setting for all runs (a `LazyBackbone`: built only if some embedding is missing)."""
+    def __init__(self, cfg): self.cfg, self.base, self.pretrained = cfg, None, {}
+    def backbone(self, tc) -> object:
+        "The pretrained backbone a training config started from, shared by every run with the same one."
+        from prpg.features import lazy_backbone
+        k = (tc.backbone, str(tc.weights), tc.image_size, tc.embedding)
+        if k not in self.pretrained:
+            self.pretrained[k] = lazy_backbone(tc.backbone, tc.weights, tc.image_size, tc.embedding,
+                                               device=str(stage_device('evaluate', self.cfg.device)))
+        return self.pretrained[k]
     def get(self, stage):
         from prpg.generate.dreambooth import load_pipeline
         dev = stage_device(stage, self.cfg.device)
@@ -206,7 +215,7 @@ def _stage_triplets(cfg:PipelineConfig, ds:Dataset, instance:str, syn:Path|None,
         p = make_triplets(ds, instance, out, cfg.triplets, synthetic_root=syn, negatives_root=neg)
     return {'did': mt != p.stat().st_mtime_ns, 'output': str(p)}
 
-# %% ../nbs/47_pipeline.ipynb #5f52cc8b
+# %% ../nbs/47_pipeline.ipynb #e5697460
 def _stage_train(cfg:PipelineConfig, instance:str, tr:Path) -> dict:
     "LoRA-finetune the backbone on the triplets (a finished run with the same inputs is reused)."
     from prpg.core import run_id
@@ -221,15 +230,17 @@ def _stage_train(cfg:PipelineConfig, instance:str, tr:Path) -> dict:
         warnings.simplefilter('ignore')
         return {'did': not done, 'output': str(train(tc))}
 
-def _stage_evaluate(cfg:PipelineConfig, run:Path) -> dict:
+def _stage_evaluate(cfg:PipelineConfig, run:Path, pipes:_Pipe) -> dict:
     "Evaluate the personalized backbone against the pretrained one (cached results are reused)."
     from prpg.evaluate import evaluate_run
+    from prpg.train import load_train_config
+    pre = pipes.backbone(load_train_config(run/'config.yaml'))
     old = run/'eval'/'results.json'
     mt = old.stat().st_mtime_ns if old.is_file() else None
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
         res = evaluate_run(run, opts=cfg.evaluate, dense=cfg.dense if cfg.dense_tasks else False, figures=False,
-                           reuse=True, device=str(stage_device('evaluate', cfg.device)))
+                           reuse=True, device=str(stage_device('evaluate', cfg.device)), pretrained=pre)
     return {'did': mt != old.stat().st_mtime_ns, 'output': str(old), 'result': res}
 
 # %% ../nbs/47_pipeline.ipynb #1f854468
@@ -257,7 +268,7 @@ def _negatives(cfg:PipelineConfig, ds:Dataset, instance:str, pipes:_Pipe, stage)
     gen = Path(stage('negatives', lambda: _stage_negatives(cfg, ds.category[instance], pipes))['output'])
     return [ds.negatives_root, gen] if cfg.negatives == 'both' else gen
 
-# %% ../nbs/47_pipeline.ipynb #9fbbbacb
+# %% ../nbs/47_pipeline.ipynb #e6904923
 def run_instance(cfg:PipelineConfig, ds:Dataset, instance:str, pipes:_Pipe, say=print) -> dict:
     "Every stage for one instance; returns {stage: {seconds, did, output...}} and the run folder."
     rec = {}
@@ -273,7 +284,7 @@ def run_instance(cfg:PipelineConfig, ds:Dataset, instance:str, pipes:_Pipe, say=
     neg = _negatives(cfg, ds, instance, pipes, stage)
     tr = Path(stage('triplets', lambda: _stage_triplets(cfg, ds, instance, syn, neg))['output'])
     run = Path(stage('train', lambda: _stage_train(cfg, instance, tr))['output'])
-    r = stage('evaluate', lambda: _stage_evaluate(cfg, run))
+    r = stage('evaluate', lambda: _stage_evaluate(cfg, run, pipes))
     res = r.pop('result')
     return {'stages': rec, 'run': str(run), 'results': res}
 
