@@ -30,11 +30,27 @@ def best_of(fn, repeat:int=3, warmup:int=1) -> float:
         t = time.perf_counter(); fn(); ts.append(time.perf_counter() - t)
     return min(ts)
 
-def save(name:str, conds:dict, results:dict, ratios:dict) -> Path:
-    "Write bench/results/NAME.json and print a table of results and ratios."
+def machine_slug(m:dict|None=None) -> str:
+    "A file-name tag for this machine: CPU vendor and family plus its fastest matmul extension ('intel-xeon-amx')."
+    import re
+    if m is None:
+        from prpg.core import machine
+        m = machine()
+    words = [w for w in re.findall(r'[a-z0-9]+', m.get('cpu', 'cpu').lower().replace('(r)', ''))
+             if w not in ('processor', 'r', 'tm', 'cpu')][:3]
+    fl = set(m.get('flags', []))
+    top = next((t for f, t in (('amx_bf16', 'amx'), ('avx512_bf16', 'avx512bf16'), ('avx512f', 'avx512'),
+                               ('avx2', 'avx2')) if f in fl), 'generic')
+    return '-'.join(words + [top])
+
+def save(name:str, conds:dict, results:dict, ratios:dict, per_machine:bool=False) -> Path:
+    """Write bench/results/NAME.json (with `per_machine`, also NAME.<machine>.json, so each machine's figures stay
+    side by side) and print a table of results and ratios."""
     RESULTS.mkdir(parents=True, exist_ok=True)
     p = RESULTS/f'{name}.json'
-    p.write_text(json.dumps({'conditions': conds, 'results': results, 'ratios': ratios}, indent=1) + '\n')
+    text = json.dumps({'conditions': conds, 'results': results, 'ratios': ratios}, indent=1) + '\n'
+    p.write_text(text)
+    if per_machine: (RESULTS/f'{name}.{machine_slug(conds.get("machine"))}.json').write_text(text)
     rows = [(k, f'{v:.4g}' if isinstance(v, float) else str(v)) for k, v in results.items()]
     rows += [(f'ratio {k}', f'{v:.2f}x') for k, v in ratios.items()]
     w = max(len(r[0]) for r in rows)

@@ -134,7 +134,7 @@ def main():
               'uncached_vs_cached_eval': results['uncached_eval_s'] / results['cached_eval_seconds']}
     save('eval_throughput', conditions(backbone='dinov2_vits14 (random weights, local folder)', image_size=IMAGE,
                                        reference='batch 2, fp32, PIL + torchvision in the loop, LoRA unmerged'),
-         results, ratios)
+         results, ratios, per_machine=True)
 
 
 if __name__ == '__main__': main()

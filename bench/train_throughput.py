@@ -8,13 +8,13 @@ load hit all alike; each recipe's median step is kept):
 - `reference`: the authors' pattern: anchor, positive and negative through the backbone as three 16-image forwards,
   fp32, timm's default attention kernel, peft's LoRA dropout, every image decoded and augmented again at every step
   (no decode cache) by a DataLoader with as many workers as cores (the reference asks for 16);
-- `prpg_default`: `prpg train` as it runs by default on this machine, with `prefetch: true`
-  (`precision: auto`: bf16 autocast where the CPU
-  has bf16, else fp32; one 48-image forward; `FastDropout`; the decode cache; timm's explicit attention under bf16);
-- `prpg_fast`: prpg's fastest recipe whose metrics hold on the offline benchmark: `prpg_default` plus those of the
-  levers that need no bf16 (LoRA and backward only in the last half of the blocks, half the patch tokens dropped in
-  training) that `bench/lever_metrics.py` kept; `prpg_default` itself when it kept none. Both decode on a prefetch
-  thread (`prefetch: true`);
+- `prpg_default`: `prpg train` as it runs by default on this machine, with `prefetch: true` (`precision: auto`: bf16
+  autocast where the CPU has bf16, else fp32; one 48-image forward; `FastDropout`; the decode cache; the attention
+  kernel measured faster on this machine, `prpg.models.faster_attention`);
+- `prpg_fast`: prpg's fastest recipe whose metrics hold on the offline benchmark: `prpg_default` plus the levers that
+  need no bf16 (LoRA and backward only in the last blocks, patch tokens dropped in training) at the settings
+  `bench/lever_metrics.py` kept that cost least (`fast_recipe`); `prpg_default` itself when it kept none. Both decode
+  on a prefetch thread (`prefetch: true`);
 - `prpg_levers`: `prpg_default` with both levers on, kept or not, for their speed-up (`levers_vs_default`).
 
 The machine's limit is measured in the same run: the FLOP/s of the matmuls that dominate (the four linear layers of a
@@ -31,15 +31,19 @@ sys.path.insert(0, str(Path(__file__).parent))
 BATCH, STEPS, WARMUP = 16, 3, 1
 MODELS = {'vits14': 'dinov2_vits14', 'vitb14': 'dinov2_vitb14'}
 LORA = dict(r=16, alpha=0.5, dropout=0.3)
-# The levers of `prpg_fast`: those whose offline-benchmark metrics held (bench/lever_metrics.py writes which did)
+# The levers at their first-sweep settings (`prpg_levers`: their speed-up, kept or not)
 LEVERS = {'last_blocks': dict(last_blocks_fraction=0.5), 'token_keep': dict(token_keep=0.5)}
 
 def fast_recipe() -> dict:
-    "The kept levers, as bench/results/lever_metrics.json recorded them (none kept: `prpg_fast` is `prpg_default`)."
-    p = Path(__file__).parent/'results'/'lever_metrics.json'
-    res = json.loads(p.read_text())['results'] if p.is_file() else {}
-    if res.get('fast_kept'): return {**LEVERS['last_blocks'], **LEVERS['token_keep']}
-    return {k: v for n, lv in LEVERS.items() if res.get(f'{n}_kept') for k, v in lv.items()}
+    """The levers of `prpg_fast`: of the recipes bench/lever_metrics.py kept (its JSONs: the first sweep and the milder
+    one), the one whose step costs least (`lever_metrics.step_cost`); none kept: {} (`prpg_fast` is `prpg_default`)."""
+    from lever_metrics import RECIPES, step_cost
+    kept = []
+    for f in ('lever_metrics.json', 'lever_metrics_mild.json'):
+        p = Path(__file__).parent/'results'/f
+        res = json.loads(p.read_text())['results'] if p.is_file() else {}
+        kept += [RECIPES[n] for n in RECIPES if res.get(f'{n}_kept')]
+    return min(kept, key=step_cost) if kept else {}
 
 FAST = fast_recipe()
 
@@ -170,7 +174,8 @@ def main():
     save('train_throughput', conditions(batch_triplets=BATCH, image_size=224, lora=LORA, fast=FAST or 'no lever kept',
                                         timed_steps=STEPS,
                                         timing='interleaved, median per recipe', models=MODELS,
-                                        data='640x480 JPEGs decoded and augmented every step'), results, ratios)
+                                        data='640x480 JPEGs decoded and augmented every step'), results, ratios,
+         per_machine=True)
 
 if __name__ == '__main__':
     warnings.simplefilter('ignore')

@@ -24,8 +24,8 @@ __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'CLIP_MEAN', 'CLIP_STD', 'FAMILY', '
            'DEFAULT_BATCH', 'MEASURE_FROM', 'Family', 'register_family', 'BackboneSpec', 'register_backbone',
            'get_spec', 'Backbone', 'load_backbone', 'AugmentConfig', 'Preprocess', 'default_device', 'autocast_dtype',
            'fastest_batch', 'best_batch_size', 'embed_images', 'LoraSettings', 'FastDropout', 'block_index',
-           'last_block_modules', 'add_lora', 'prepare_for_training', 'trainable_parameters', 'save_adapter',
-           'load_adapter', 'backbone_recipe', 'adapter_recipe', 'TokenDropout', 'set_token_keep']
+           'last_block_modules', 'faster_attention', 'add_lora', 'prepare_for_training', 'trainable_parameters',
+           'save_adapter', 'load_adapter', 'backbone_recipe', 'adapter_recipe', 'TokenDropout', 'set_token_keep']
 
 # %% ../nbs/10_models.ipynb #258fa69d
 IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
@@ -437,13 +437,13 @@ def _batch_key(bb:Backbone, device:torch.device, dt) -> str:
     arch = [type(bb.base_model).__name__, bb.spec.embed_dim, bb.spec.depth, bb.image_size, bb.embedding]
     return stable_hash([m['cpu'], m['flags'], m.get('torch_threads'), m.get('gpu'), arch, device.type, str(dt)], 24)
 
-# %% ../nbs/10_models.ipynb #0d6a4e16
+# %% ../nbs/10_models.ipynb #5ab23f25
 def best_batch_size(bb:Backbone, device:torch.device, dt:torch.dtype|None, measure:bool=True) -> int:
     "The measured fastest embedding batch size for this backbone, device and autocast dtype (see above)."
     import time
     from filelock import FileLock
     if not isinstance(bb, Backbone): return DEFAULT_BATCH      # a stand-in module (tests, custom scorers)
-    key, f = _batch_key(bb, device, dt), cache_dir('features')/'batch_sizes.json'
+    key, f = _batch_key(bb, device, dt), cache_dir('speed')/'batch_sizes.json'
     if key not in _BATCHES and f.is_file():
         try: _BATCHES.update({k: v for k, v in read_json(f).items() if isinstance(v, int) and v >= 1})
         except Exception: pass                            # unreadable: measured again and rewritten
@@ -548,6 +548,45 @@ def last_block_modules(names:list[str], targets:list[str], k:int) -> list[str]:
     if depth == 0: raise ConfigError(f'lora.last_blocks: the LoRA targets {targets} are in no numbered block.')
     return [n for n, i in hits.items() if i is not None and i >= depth - k]
 
+# %% ../nbs/10_models.ipynb #73dd5527
+def _attention_seconds(fused:bool, shape:tuple, dtype, device:torch.device) -> float:
+    "Seconds of one forward + backward of the attention product at `shape` (B, heads, N, head_dim), best of two."
+    import time
+    g = torch.Generator().manual_seed(0)
+    q, k, v = (torch.randn(shape, generator=g).to(device).requires_grad_() for _ in range(3))
+    def once():
+        with torch.autocast(device.type, dtype=dtype, enabled=dtype is not None):
+            o = F.scaled_dot_product_attention(q, k, v) if fused else ((q * shape[-1] ** -0.5) @ k.transpose(-2,
+                -1)).softmax(-1) @ v
+        o.float().sum().backward()
+        if device.type == 'cuda': torch.cuda.synchronize(device)
+    once()
+    ts = []
+    for _ in range(2):
+        t = time.perf_counter()
+        once()
+        ts.append(time.perf_counter() - t)
+    return min(ts)
+
+def faster_attention(bb:Backbone, dtype, device:torch.device, batch:int=48) -> bool:
+    "Whether timm's fused SDPA kernel trains `bb` faster than its explicit attention here (measured, remembered)."
+    from filelock import FileLock
+    a = next(blk.attn for blk in bb.base_model.blocks)
+    n = (bb.image_size // bb.spec.patch_size) ** 2 + bb.num_prefix
+    shape = (batch, a.num_heads, n, a.head_dim)
+    m = machine()
+    key = stable_hash([m['cpu'], m['flags'], m.get('torch_threads'), m.get('gpu'), device.type, str(dtype), shape], 24)
+    f = cache_dir('speed')/'attention.json'
+    with FileLock(str(f.with_name('.attention.json.lock'))):
+        try: known = read_json(f) if f.is_file() else {}
+        except Exception: known = {}                      # unreadable: measured again and rewritten
+        known = known if isinstance(known, dict) else {}
+        if not isinstance(known.get(key), bool):
+            known[key] = _attention_seconds(True, shape, dtype, device) <= _attention_seconds(False, shape, dtype,
+                                                                                                 device)
+            write_json(f, known)
+    return known[key]
+
 # %% ../nbs/10_models.ipynb #73797de1
 def add_lora(bb:Backbone, cfg:LoraSettings|None=None,
              fast_dropout:bool=True, # swap peft's LoRA dropout for `FastDropout` (same maths, cheaper mask)
@@ -572,24 +611,27 @@ def add_lora(bb:Backbone, cfg:LoraSettings|None=None,
                     if isinstance(v, nn.Dropout): d[k] = FastDropout(v.p)
     return bb
 
-# %% ../nbs/10_models.ipynb #aaf2fa39
+# %% ../nbs/10_models.ipynb #2f5eea49
 def prepare_for_training(bb:Backbone, # a LoRA-wrapped backbone
                          dtype:torch.dtype|None, # the autocast dtype training will use (None = fp32)
                          device:torch.device|str='cpu',
+                         fused_attn:bool|None=None, # timm attention kernel; None: the faster measured here
+                         batch:int=48, # images per forward (for measuring the attention kernel)
                         ) -> Backbone:
-    """Speed-ups for LoRA training under bf16 autocast that leave the maths unchanged (measured in
-    bench/train_throughput.py)."""
-    if dtype != torch.bfloat16: return bb
-    # 1. frozen Linear/Conv weights stored in bf16: autocast would cast them to bf16 on every call anyway
-    for name, m in bb.model.named_modules():
-        frozen = not any(p.requires_grad for p in m.parameters(recurse=False))
-        if isinstance(m, (nn.Linear, nn.Conv2d)) and 'lora_' not in name and frozen:
-            m.to(torch.bfloat16)
-    # 2. on CPU, timm's explicit attention is faster to train in bf16 than the fused SDPA kernel
-    #    (whose backward is slow there)
-    if torch.device(device).type == 'cpu' and bb.family.is_timm:
-        for blk in getattr(bb.base_model, 'blocks', []):
-            if hasattr(blk.attn, 'fused_attn'): blk.attn.fused_attn = False
+    """Speed-ups for LoRA training that leave the maths unchanged (measured in bench/train_throughput.py); the
+    attention kernel used is in `bb.fused_attn` (None: not a timm ViT)."""
+    bb.fused_attn = None
+    if dtype == torch.bfloat16:
+        # frozen Linear/Conv weights stored in bf16: autocast would cast them to bf16 on every call anyway
+        for name, m in bb.model.named_modules():
+            frozen = not any(p.requires_grad for p in m.parameters(recurse=False))
+            if isinstance(m, (nn.Linear, nn.Conv2d)) and 'lora_' not in name and frozen:
+                m.to(torch.bfloat16)
+    attns = [blk.attn for blk in getattr(bb.base_model, 'blocks', []) if hasattr(blk.attn, 'fused_attn')]
+    if bb.family.is_timm and attns:
+        if fused_attn is None: fused_attn = faster_attention(bb, dtype, torch.device(device), batch)
+        for a in attns: a.fused_attn = fused_attn
+        bb.fused_attn = fused_attn
     return bb
 
 def trainable_parameters(bb:nn.Module) -> int: return sum(p.numel() for p in bb.parameters() if p.requires_grad)
