@@ -41,6 +41,7 @@ def machine_slug(m:dict|None=None) -> str:
     fl = set(m.get('flags', []))
     top = next((t for f, t in (('amx_bf16', 'amx'), ('avx512_bf16', 'avx512bf16'), ('avx512f', 'avx512'),
                                ('avx2', 'avx2')) if f in fl), 'generic')
+    if m.get('kernels') == 'AVX2' and top != 'avx2': top = 'as-avx2'      # torch's kernels restricted to AVX2
     return '-'.join(words + [top])
 
 def save(name:str, conds:dict, results:dict, ratios:dict, per_machine:bool=False) -> Path:

@@ -416,28 +416,23 @@ def autocast_dtype(device:torch.device|str, precision:str='auto') -> torch.dtype
         return torch.bfloat16 if ok else None
     return None
 
-# %% ../nbs/10_models.ipynb #d259c229
+# %% ../nbs/10_models.ipynb #5005ad90
 BATCH_TRIALS = (4, 8, 16, 32, 64)
 DEFAULT_BATCH = 32
 MEASURE_FROM = 256            # images in one call before measuring pays for itself
 _BATCHES: dict = {}
 
 def fastest_batch(sizes, seconds) -> int:
-    """The size with the most items per second, trying `sizes` in order and stopping at the first one slower than the
-    best so far (`seconds(size)` times one batch)."""
-    best, best_rate = sizes[0], 0.0
-    for b in sizes:
-        rate = b / seconds(b)
-        if rate < best_rate: break
-        best, best_rate = b, rate
-    return best
+    "The size with the most items per second (`seconds(size)` times one batch); the smaller one on a tie."
+    rates = {b: b / seconds(b) for b in sizes}
+    return max(sizes, key=lambda b: (rates[b], -b))
 
 def _batch_key(bb:Backbone, device:torch.device, dt) -> str:
     m = machine()
     arch = [type(bb.base_model).__name__, bb.spec.embed_dim, bb.spec.depth, bb.image_size, bb.embedding]
     return stable_hash([m['cpu'], m['flags'], m.get('torch_threads'), m.get('gpu'), arch, device.type, str(dt)], 24)
 
-# %% ../nbs/10_models.ipynb #5ab23f25
+# %% ../nbs/10_models.ipynb #3fb7032f
 def best_batch_size(bb:Backbone, device:torch.device, dt:torch.dtype|None, measure:bool=True) -> int:
     "The measured fastest embedding batch size for this backbone, device and autocast dtype (see above)."
     import time
@@ -451,12 +446,15 @@ def best_batch_size(bb:Backbone, device:torch.device, dt:torch.dtype|None, measu
     def seconds(b):
         x = torch.randn(b, 3, bb.image_size, bb.image_size, generator=torch.Generator().manual_seed(0)).to(device)
         with torch.inference_mode(), torch.autocast(device.type, dtype=dt, enabled=dt is not None):
-            bb(x[:1])                                     # warm-up at this shape
-            if device.type == 'cuda': torch.cuda.synchronize(device)
-            t = time.perf_counter()
-            bb(x)
-            if device.type == 'cuda': torch.cuda.synchronize(device)
-            return time.perf_counter() - t
+            bb(x)                                         # warm-up at this shape
+            ts = []
+            for _ in range(2):                            # best of two
+                if device.type == 'cuda': torch.cuda.synchronize(device)
+                t = time.perf_counter()
+                bb(x)
+                if device.type == 'cuda': torch.cuda.synchronize(device)
+                ts.append(time.perf_counter() - t)
+            return min(ts)
     was = bb.training
     bb.eval()
     try: _BATCHES[key] = fastest_batch(BATCH_TRIALS, seconds)
@@ -467,7 +465,12 @@ def best_batch_size(bb:Backbone, device:torch.device, dt:torch.dtype|None, measu
         write_json(f, {**(old if isinstance(old, dict) else {}), key: _BATCHES[key]})
     return _BATCHES[key]
 
-# %% ../nbs/10_models.ipynb #3a1e46b5
+# %% ../nbs/10_models.ipynb #0543a1f2
+class _Now:
+    "A batch to decode in the calling thread, when it comes up (no spare core to decode it ahead)."
+    def __init__(self, batch): self.batch = batch
+
+# %% ../nbs/10_models.ipynb #e2f8a358
 @torch.inference_mode()
 def embed_images(bb:Backbone, # the backbone (its embedding mode is used)
                  images:list, # paths or PIL images
@@ -477,8 +480,8 @@ def embed_images(bb:Backbone, # the backbone (its embedding mode is used)
                  normalize:bool=True, # L2-normalise the embeddings
                  progress:bool=False,
                 ) -> torch.Tensor:
-    """Embeddings `(N, dim)` of images, in eval mode (deterministic); the next batch is decoded in threads while the
-    model runs."""
+    """Embeddings `(N, dim)` of images, in eval mode (deterministic); where cores are left free by torch, the next batch
+    is decoded in threads while the model runs."""
     from concurrent.futures import ThreadPoolExecutor
     from tqdm.auto import tqdm
     device = torch.device(device) if device else next(bb.parameters()).device
@@ -489,13 +492,17 @@ def embed_images(bb:Backbone, # the backbone (its embedding mode is used)
     batch_size = batch_size or best_batch_size(bb, device, dt, measure=len(images) >= MEASURE_FROM)
     batches = [images[i:i + batch_size] for i in range(0, len(images), batch_size)]
     out = []
-    with ThreadPoolExecutor(max(1, min(4, os.cpu_count() or 1))) as ex:     # PIL decoding releases the GIL
+    # decoding threads only on cores the model leaves free: on a CPU whose cores torch uses, they slowed it by 10-15 %
+    spare = (os.cpu_count() or 1) - (torch.get_num_threads() if device.type == 'cpu' else 0)
+    workers = max(0, min(4, spare))
+    with ThreadPoolExecutor(max(1, workers)) as ex:     # PIL decoding releases the GIL
         load = lambda b: torch.stack(list(ex.map(pre, b)))
-        nxt = ex.submit(load, batches[0]) if batches else None
+        ahead = (lambda b: ex.submit(load, b)) if workers else _Now
+        nxt = ahead(batches[0]) if batches else None
         try:
             for i in tqdm(range(len(batches)), disable=not progress, desc='embedding', leave=False):
-                x = nxt.result()
-                nxt = ex.submit(load, batches[i + 1]) if i + 1 < len(batches) else None
+                x = nxt.result() if workers else torch.stack([pre(p) for p in nxt.batch])
+                nxt = ahead(batches[i + 1]) if i + 1 < len(batches) else None
                 with torch.autocast(device.type, dtype=dt, enabled=dt is not None): e = bb(x.to(device))
                 out.append(e.float().cpu())
         finally: bb.train(was)
