@@ -28,7 +28,7 @@ __all__ = ['PRESETS', 'TrainConfig', 'make_train_config', 'load_train_config', '
            'epoch_batches', 'TrainingError', 'run_inputs', 'plot_curves', 'train', 'prefetched', 'training_step',
            'load_personalized']
 
-# %% ../nbs/12_train.ipynb #4ca80bda
+# %% ../nbs/12_train.ipynb #f0166e55
 @dataclass
 class TrainConfig:
     "One personalization run: a triplet file, a backbone, LoRA and optimisation settings."
@@ -69,8 +69,9 @@ class TrainConfig:
     # on 2 cores it made the demo's tiny model about 15 % slower a step (the thread competes for the cores)
     prefetch: bool = False
     # patch tokens each image keeps in training (`prpg.models.TokenDropout`; timm ViTs; evaluation sees all): a speed
-    # lever that needs no bf16 (1 = every token). Measured with `lora.last_blocks` (bench/results/train_throughput.json,
-    # both: 3.1-3.2x a step); 0.5 cost accuracy on the offline benchmark (bench/results/lever_metrics.json)
+    # lever that needs no bf16 (1 = every token). 0.75 kept every offline-benchmark metric (lever_metrics_mild.json)
+    # and made a step 1.3x (ViT-S/14) and 1.7x (ViT-B/14) faster on a Xeon with AMX (train_throughput.json); 0.5 cost
+    # accuracy (lever_metrics.json)
     token_keep: float = 1.0
     out_root: Path = Path('runs/train')
     progress: bool = True
