@@ -8,9 +8,11 @@ recorded here are as they happened (other work may have shared the machine); spe
     python bench/lever_metrics.py                  # the recipes of the first sweep (half the blocks / tokens)
     python bench/lever_metrics.py --mild           # the milder settings (three quarters), beside it
     python bench/lever_metrics.py fast             # some
+    python bench/lever_metrics.py token_keep_060   # any share of tokens (or last_blocks_050: of blocks), by name
 
 Runs go to runs/levers/<recipe>/ (a rerun reuses finished runs); the JSON to bench/results/lever_metrics.json, or
-lever_metrics_mild.json with --mild. Each recipe is a fraction of the blocks that get LoRA (the last ones) and a
+lever_metrics_mild.json with --mild,
+lever_metrics_<names>.json for recipes named on the command line. Each recipe is a fraction of the blocks that get LoRA (the last ones) and a
 share of patch tokens kept in training; `bench/train_throughput.py` times the kept recipe that costs least."""
 import json, sys, time
 from pathlib import Path
@@ -24,6 +26,13 @@ FIRST = {'unchanged': {}, 'last_blocks': {'last_blocks_fraction': 0.5}, 'token_k
 MILD = {'last_blocks_075': {'last_blocks_fraction': 0.75}, 'token_keep_075': {'token_keep': 0.75},
         'mild': {'last_blocks_fraction': 0.75, 'token_keep': 0.75}}
 RECIPES = {**FIRST, **MILD}
+
+def recipe(name:str) -> dict:
+    "A recipe by name: one of RECIPES, or `token_keep_NNN` / `last_blocks_NNN` (NNN: the share in hundredths)."
+    if name in RECIPES: return RECIPES[name]
+    for lever, key in (('token_keep_', 'token_keep'), ('last_blocks_', 'last_blocks_fraction')):
+        if name.startswith(lever) and name[len(lever):].isdigit(): return {key: int(name[len(lever):]) / 100}
+    sys.exit(f'lever_metrics: unknown recipe {name!r}; known: {", ".join(RECIPES)}, token_keep_NNN, last_blocks_NNN')
 
 def overrides(levers:dict) -> dict:
     "The demo configuration's overrides for a recipe (the demo backbone has DEPTH blocks)."
@@ -42,7 +51,7 @@ def run(name:str) -> dict:
     "The demo with this recipe; returns its summary and how long its training took."
     from prpg.core import load_config
     from prpg.demo import DemoRunConfig, run_demo, with_overrides
-    cfg = with_overrides(load_config(DemoRunConfig, ROOT/'data'/'demo.yaml', []), overrides(RECIPES[name]))
+    cfg = with_overrides(load_config(DemoRunConfig, ROOT/'data'/'demo.yaml', []), overrides(recipe(name)))
     cfg.out = ROOT/'runs'/'levers'/name
     t = time.time()
     s = run_demo(cfg, verbose=False)
@@ -71,10 +80,11 @@ def main(names:list[str], out:str='lever_metrics'):
         results[f'{n}_kept'] = kept
     print('\nlever − unchanged recipe, personalized, paired over the 16 test instances:\n' + '\n'.join(table))
     save(out, conditions(benchmark='data/demo.yaml (16 test instances)', depth=DEPTH,
-                         recipes={n: RECIPES[n] for n in got}, overrides={n: overrides(RECIPES[n]) for n in got}),
+                         recipes={n: recipe(n) for n in got}, overrides={n: overrides(recipe(n)) for n in got}),
          results, ratios)
 
 if __name__ == '__main__':
     args = sys.argv[1:]
     if args == ['--mild']: main(list(MILD), 'lever_metrics_mild')
-    else: main(args or list(FIRST))
+    elif not args: main(list(FIRST))
+    else: main(args, 'lever_metrics_' + '_'.join(args))

@@ -35,14 +35,15 @@ LORA = dict(r=16, alpha=0.5, dropout=0.3)
 LEVERS = {'last_blocks': dict(last_blocks_fraction=0.5), 'token_keep': dict(token_keep=0.5)}
 
 def fast_recipe() -> dict:
-    """The levers of `prpg_fast`: of the recipes bench/lever_metrics.py kept (its JSONs: the first sweep and the milder
-    one), the one whose step costs least (`lever_metrics.step_cost`); none kept: {} (`prpg_fast` is `prpg_default`)."""
-    from lever_metrics import RECIPES, step_cost
+    """The levers of `prpg_fast`: of the recipes bench/lever_metrics.py kept (every `lever_metrics*.json`, each naming
+    its recipes), the one whose step costs least (`lever_metrics.step_cost`); none kept: {} (`prpg_fast` is
+    `prpg_default`)."""
+    from lever_metrics import step_cost
     kept = []
-    for f in ('lever_metrics.json', 'lever_metrics_mild.json'):
-        p = Path(__file__).parent/'results'/f
-        res = json.loads(p.read_text())['results'] if p.is_file() else {}
-        kept += [RECIPES[n] for n in RECIPES if res.get(f'{n}_kept')]
+    for p in sorted((Path(__file__).parent/'results').glob('lever_metrics*.json')):
+        d = json.loads(p.read_text())
+        recipes, res = d['conditions'].get('recipes', {}), d['results']
+        kept += [recipes[n] for n in recipes if res.get(f'{n}_kept')]
     return min(kept, key=step_cost) if kept else {}
 
 FAST = fast_recipe()

@@ -250,7 +250,7 @@ def _evaluate(a, rest) -> int:
     print(f"results: {Path(job.run)/'eval'/'results.json'}")
     return 0
 
-# %% ../nbs/51_cli.ipynb #931b59cf
+# %% ../nbs/51_cli.ipynb #952a5b2c
 def _report(a, rest) -> int:
     if rest: raise PRPGError(f'unexpected arguments {rest}')
     results = load_results(a.runs, a.classes)
@@ -272,7 +272,16 @@ def _train(a, rest) -> int:
     print(train(load_train_config(a.config, rest)))
     return 0
 
-# %% ../nbs/51_cli.ipynb #b4e9019b
+def _speed(a, rest) -> int:
+    from prpg.models import forget_speed, speed_memos
+    if rest: raise PRPGError(f'unexpected arguments {rest}; `prpg speed` takes only --forget')
+    memos = forget_speed() if a.forget else speed_memos()
+    for f, n in memos.items(): print(f'{f}: {n} measurement(s)' + (' forgotten' if a.forget else ''))
+    if not memos: print('no speed measurements remembered; they are made when first needed')
+    elif a.forget: print('each is measured again when next needed')
+    return 0
+
+# %% ../nbs/51_cli.ipynb #1cd2c592
 def _parser() -> argparse.ArgumentParser:
     "The `prpg` command line: one sub-command per stage; each reads `--config` and dotted overrides."
     ap = argparse.ArgumentParser(prog='prpg', description='Personalized representations from personalized generation.')
@@ -318,9 +327,11 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument('--classes', default='all', choices=['all', 'test', 'val'],
                     help="average over every run or only the dataset's test (val) classes")
     rp.add_argument('--splits', action='store_true', help='also print the paired differences per shift split')
+    sp = sub.add_parser('speed', help='list the remembered speed measurements (batch sizes, attention kernel)')
+    sp.add_argument('--forget', action='store_true', help='forget them: each is measured again when next needed')
     return ap
 
-# %% ../nbs/51_cli.ipynb #ca4f5eb3
+# %% ../nbs/51_cli.ipynb #2903956d
 def main(argv:list[str]|None=None) -> int:
     "Entry point of the `prpg` command."
     ap = _parser()
@@ -333,7 +344,7 @@ def main(argv:list[str]|None=None) -> int:
             return _check_data(a)
         return {'demo': _demo, 'demo-data': _demo_data, 'triplets': _triplets, 'train': _train,
                 'evaluate': _evaluate, 'report': _report, 'generate': _generate, 'sweep': _sweep,
-                'pipeline': _pipeline}[a.cmd](a, rest)
+                'pipeline': _pipeline, 'speed': _speed}[a.cmd](a, rest)
     except KeyboardInterrupt:
         print(f'prpg {a.cmd}: interrupted; finished files are kept and a rerun resumes.', file=sys.stderr)
         return 130

@@ -21,11 +21,12 @@ from .hub import ModelUnavailableError, hub_reachable, in_cache, quiet
 
 # %% auto #0
 __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'CLIP_MEAN', 'CLIP_STD', 'FAMILY', 'BACKBONES', 'EMBEDDINGS', 'BATCH_TRIALS',
-           'DEFAULT_BATCH', 'MEASURE_FROM', 'Family', 'register_family', 'BackboneSpec', 'register_backbone',
-           'get_spec', 'Backbone', 'load_backbone', 'AugmentConfig', 'Preprocess', 'default_device', 'autocast_dtype',
-           'fastest_batch', 'best_batch_size', 'embed_images', 'LoraSettings', 'FastDropout', 'block_index',
-           'last_block_modules', 'faster_attention', 'add_lora', 'prepare_for_training', 'trainable_parameters',
-           'save_adapter', 'load_adapter', 'backbone_recipe', 'adapter_recipe', 'TokenDropout', 'set_token_keep']
+           'DEFAULT_BATCH', 'MEASURE_FROM', 'SPEED_MEMOS', 'Family', 'register_family', 'BackboneSpec',
+           'register_backbone', 'get_spec', 'Backbone', 'load_backbone', 'AugmentConfig', 'Preprocess',
+           'default_device', 'autocast_dtype', 'fastest_batch', 'best_batch_size', 'embed_images', 'LoraSettings',
+           'FastDropout', 'block_index', 'last_block_modules', 'faster_attention', 'speed_memos', 'forget_speed',
+           'add_lora', 'prepare_for_training', 'trainable_parameters', 'save_adapter', 'load_adapter',
+           'backbone_recipe', 'adapter_recipe', 'TokenDropout', 'set_token_keep']
 
 # %% ../nbs/10_models.ipynb #258fa69d
 IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
@@ -599,6 +600,29 @@ def faster_attention(bb:Backbone, dtype, device:torch.device, batch:int=48) -> b
                                                                                                  device)
             write_json(f, known)
     return known[key]
+
+# %% ../nbs/10_models.ipynb #3bef9e15
+SPEED_MEMOS = ('batch_sizes.json', 'attention.json')      # what `best_batch_size` and `faster_attention` remember
+
+def speed_memos() -> dict:
+    "{path: number of remembered measurements} of the speed memos that exist under `PRPG_HOME/speed`."
+    out = {}
+    for name in SPEED_MEMOS:
+        f = cache_dir('speed')/name
+        if not f.is_file(): continue
+        try: d = read_json(f)
+        except Exception: d = {}                          # unreadable: it would be measured again anyway
+        out[f] = len(d) if isinstance(d, dict) else 0
+    return out
+
+def forget_speed() -> dict:
+    "Forget every remembered speed measurement (measured again when next needed); returns what `speed_memos` did."
+    from filelock import FileLock
+    gone = speed_memos()
+    for f in gone:
+        with FileLock(str(f.with_name(f'.{f.name}.lock'))): f.unlink(missing_ok=True)
+    _BATCHES.clear()
+    return gone
 
 # %% ../nbs/10_models.ipynb #73797de1
 def add_lora(bb:Backbone, cfg:LoraSettings|None=None,
