@@ -250,7 +250,7 @@ def _evaluate(a, rest) -> int:
     print(f"results: {Path(job.run)/'eval'/'results.json'}")
     return 0
 
-# %% ../nbs/51_cli.ipynb #952a5b2c
+# %% ../nbs/51_cli.ipynb #0fdc632b
 def _report(a, rest) -> int:
     if rest: raise PRPGError(f'unexpected arguments {rest}')
     results = load_results(a.runs, a.classes)
@@ -272,6 +272,11 @@ def _train(a, rest) -> int:
     print(train(load_train_config(a.config, rest)))
     return 0
 
+def _dreambench(a, rest) -> int:
+    from prpg.dreambench import DreamBenchConfig, run_dreambench
+    run_dreambench(load_config(DreamBenchConfig, a.config, rest))
+    return 0
+
 def _speed(a, rest) -> int:
     from prpg.models import forget_speed, speed_memos
     if rest: raise PRPGError(f'unexpected arguments {rest}; `prpg speed` takes only --forget')
@@ -281,7 +286,7 @@ def _speed(a, rest) -> int:
     elif a.forget: print('each is measured again when next needed')
     return 0
 
-# %% ../nbs/51_cli.ipynb #1cd2c592
+# %% ../nbs/51_cli.ipynb #a9b2233b
 def _parser() -> argparse.ArgumentParser:
     "The `prpg` command line: one sub-command per stage; each reads `--config` and dotted overrides."
     ap = argparse.ArgumentParser(prog='prpg', description='Personalized representations from personalized generation.')
@@ -327,11 +332,13 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument('--classes', default='all', choices=['all', 'test', 'val'],
                     help="average over every run or only the dataset's test (val) classes")
     rp.add_argument('--splits', action='store_true', help='also print the paired differences per shift split')
+    db = sub.add_parser('dreambench', help='DreamBench fidelity (DINO, CLIP-I, CLIP-T) of a folder of generated images')
+    db.add_argument('--config', type=Path)
     sp = sub.add_parser('speed', help='list the remembered speed measurements (batch sizes, attention kernel)')
     sp.add_argument('--forget', action='store_true', help='forget them: each is measured again when next needed')
     return ap
 
-# %% ../nbs/51_cli.ipynb #2903956d
+# %% ../nbs/51_cli.ipynb #85b9faec
 def main(argv:list[str]|None=None) -> int:
     "Entry point of the `prpg` command."
     ap = _parser()
@@ -344,7 +351,7 @@ def main(argv:list[str]|None=None) -> int:
             return _check_data(a)
         return {'demo': _demo, 'demo-data': _demo_data, 'triplets': _triplets, 'train': _train,
                 'evaluate': _evaluate, 'report': _report, 'generate': _generate, 'sweep': _sweep,
-                'pipeline': _pipeline, 'speed': _speed}[a.cmd](a, rest)
+                'pipeline': _pipeline, 'speed': _speed, 'dreambench': _dreambench}[a.cmd](a, rest)
     except KeyboardInterrupt:
         print(f'prpg {a.cmd}: interrupted; finished files are kept and a rerun resumes.', file=sys.stderr)
         return 130

@@ -130,9 +130,11 @@ register_backbone(BackboneSpec('clip_vitb16', 'hf_clip', 'openai/clip-vit-base-p
 register_backbone(BackboneSpec('clip_vitl14', 'hf_clip', 'openai/clip-vit-large-patch14', 14, 1024, 24, 16,
                                crop_ratio=1.0, mean=CLIP_MEAN, std=CLIP_STD, note='CLIP ViT-L/14 vision tower'))
 
-# %% ../nbs/10_models.ipynb #c77386c7
+# %% ../nbs/10_models.ipynb #90fd7902
 register_backbone(BackboneSpec('mae_vitb16', 'hf_mae', 'facebook/vit-mae-base', 16, 768, 12, 12,
                                note='MAE ViT-B/16, full token forward'))
+register_backbone(_timm('dino_vits16', 'vit_small_patch16_224.dino', 16, 384, 12, 6,
+                        'DINO v1 ViT-S/16 (timm): the DreamBench DINO metric (use embedding cls)'))
 register_backbone(BackboneSpec('demo_generic', 'timm', None, 8, 128, 6, 4, image_size=64, crop_ratio=1.0,
                                mean=(0.5,) * 3, std=(0.5,) * 3, provider=demo_generic_path,
                                note='tiny ViT pretrained by prpg on demo categories (generic, not personalized); '

@@ -15,8 +15,9 @@ from .layout import append_metadata, metadata_path, positives_dir, read_metadata
 from .dreambooth import ClassImageConfig, class_images
 
 # %% auto #0
-__all__ = ['SCENES', 'LIGHTING', 'VIEWS', 'SCHEDULERS', 'template_prompts', 'load_prompts', 'set_scheduler', 'GenerateConfig',
-           'generate_positives', 'generate_negatives']
+__all__ = ['SCENES', 'LIGHTING', 'VIEWS', 'DREAMBENCH_PROMPTS', 'SCHEDULERS', 'template_prompts', 'is_dreambench_prompts',
+           'dreambench_prompts', 'load_prompts', 'set_scheduler', 'GenerateConfig', 'generate_positives',
+           'generate_negatives']
 
 # %% ../../nbs/21_synthetic.ipynb #07c3bdc7
 SCENES = ['on a wooden desk', 'on a kitchen counter', 'on a shelf in a living room', 'on the grass in a park',
@@ -34,7 +35,40 @@ def template_prompts(n:int, seed:int=0) -> list[str]:
     make_rng(seed, 'templates').shuffle(combos)
     return [f'a photo of {{identifier}} {{class_noun}} {s}, {l}, {v}' for s, l, v in combos[:n]]
 
-# %% ../../nbs/21_synthetic.ipynb #75a29cd7
+# %% ../../nbs/21_synthetic.ipynb #22465d47
+_DB_FIRST = ['in the jungle', 'in the snow', 'on the beach', 'on a cobblestone street', 'on top of pink fabric',
+             'on top of a wooden floor', 'with a city in the background', 'with a mountain in the background',
+             'with a blue house in the background', 'on top of a purple rug in a forest']
+_DB_OBJECT = ['with a wheat field in the background', 'with a tree and autumn leaves in the background',
+              'with the Eiffel Tower in the background', 'floating on top of water', 'floating in an ocean of milk',
+              'on top of green grass with sunflowers around it', 'on top of a mirror',
+              'on top of the sidewalk in a crowded street', 'on top of a dirt road', 'on top of a white rug']
+_DB_LIVE = ['wearing a red hat', 'wearing a santa hat', 'wearing a rainbow scarf',
+            'wearing a black top hat and a monocle', 'in a chef outfit', 'in a firefighter outfit',
+            'in a police outfit',
+            'wearing pink glasses', 'wearing a yellow shirt', 'in a purple wizard outfit']
+_DB_LAST = ['a red {token} {cls}', 'a purple {token} {cls}', 'a shiny {token} {cls}', 'a wet {token} {cls}',
+            'a cube shaped {token} {cls}']
+DREAMBENCH_PROMPTS = {'object': [f'a {{token}} {{cls}} {p}' for p in _DB_FIRST + _DB_OBJECT] + _DB_LAST,
+                      'live': [f'a {{token}} {{cls}} {p}' for p in _DB_FIRST + _DB_LIVE] + _DB_LAST,
+                      'live_classes': ['cat', 'dog']}
+
+def is_dreambench_prompts(d) -> bool:
+    "Whether a parsed prompt file is in the DreamBench format (`object` and `live` template lists)."
+    return isinstance(d, dict) and all(isinstance(d.get(k), list) for k in ('object', 'live'))
+
+def dreambench_prompts(class_noun:str, # the subject's class noun ("stuffed animal")
+                       identifier:str|None=None, # None: the class-noun prompts; else DreamBooth's "a sks dog ..."
+                       templates:dict|None=None, # a DreamBench prompt file's contents (default DREAMBENCH_PROMPTS)
+                      ) -> list[str]:
+    "The DreamBench prompts of a subject: the `live` list for a live class noun, else the `object` list."
+    t = templates or DREAMBENCH_PROMPTS
+    live = class_noun in t.get('live_classes', DREAMBENCH_PROMPTS['live_classes'])
+    token = f'{identifier} ' if identifier else ''
+    fill = lambda p: p.replace('{token} ', token).replace('{token}', token.strip()).replace('{cls}', class_noun)
+    return [' '.join(fill(p).split()) for p in t['live' if live else 'object']]
+
+# %% ../../nbs/21_synthetic.ipynb #e52fa275
 def load_prompts(source:str, # 'caption', 'templates', or a JSON prompt file
                  instance:str, category:str, identifier:str='sks', class_noun:str|None=None, n:int=100, seed:int=0,
                 ) -> list[str]:
@@ -48,6 +82,12 @@ def load_prompts(source:str, # 'caption', 'templates', or a JSON prompt file
         raise ConfigError(f"prompts {source!r}: use 'caption', 'templates' or a JSON prompt file that exists.")
     try: d = json.loads(path.read_text())
     except json.JSONDecodeError as e: raise DataError(f'{path}: not valid JSON ({e}).') from None
+    if is_dreambench_prompts(d):
+        for p in d['object'] + d['live']:
+            if '{token}' not in p:
+                raise DataError(f'{path}: DreamBench prompt {p!r} has no {{token}}; it would generate any {noun}, '
+                                'not this instance. Add {token} to every prompt.')
+        return dreambench_prompts(noun, identifier, d)
     if not isinstance(d, dict) or not all(isinstance(v, list) for v in d.values()):
         raise DataError(f'{path}: expected {{"<instance or category>": ["prompt", ...]}}.')
     key = instance if instance in d else category if category in d else None
