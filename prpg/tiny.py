@@ -140,7 +140,54 @@ def _save_sam(d:Path):
     SamProcessor(image_processor=SamImageProcessor(size={'longest_edge': 128},
                                                    pad_size={'height': 128, 'width': 128})).save_pretrained(d)
 
-# %% ../nbs/03_tiny.ipynb #a4f7a84a
+# %% ../nbs/03_tiny.ipynb #fa075aa4
+def _ip_layers(unet) -> dict:
+    "Random `to_k_ip` / `to_v_ip` weights for each cross-attention of `unet`, keyed as in h94/IP-Adapter's files."
+    out, key_id, ch, c = {}, 1, list(unet.config.block_out_channels), unet.config.cross_attention_dim
+    for name in unet.attn_processors:
+        if name.endswith('attn1.processor'): continue          # self-attention: no image tokens
+        block, i = name.split('.')[:2]
+        h = ch[-1] if block == 'mid_block' else (ch[::-1] if block == 'up_blocks' else ch)[int(i)]
+        for w in ('to_k_ip', 'to_v_ip'): out[f'ip_adapter.{key_id}.{w}.weight'] = torch.randn(h, c) * c ** -0.5
+        key_id += 2
+    return out
+
+_PLUS_NAMES = {'ln0': '0.norm1', 'ln1': '0.norm2', 'attn.to_q': '0.to_q', 'attn.to_out.0': '0.to_out', 'ff.0': '1.0',
+               'ff.1.net.0.proj': '1.1', 'ff.1.net.2': '1.3'}
+
+def _ip_image_proj(plus:bool, enc, cross:int) -> dict:
+    "The image projection in the original format: a linear map + norm (base) or the Resampler (Plus)."
+    from diffusers.models.embeddings import ImageProjection, IPAdapterPlusImageProjection
+    if not plus:
+        m = ImageProjection(image_embed_dim=enc.projection_dim, cross_attention_dim=cross, num_image_text_embeds=4)
+        return {f'image_proj.{k.replace("image_embeds", "proj")}': v for k, v in m.state_dict().items()}
+    sd = IPAdapterPlusImageProjection(embed_dims=enc.hidden_size, output_dims=cross, hidden_dims=64, heads=1,
+                                      num_queries=4).state_dict()
+    out = {}
+    for k, v in sd.items():
+        if k.startswith('layers.'):
+            _, i, rest = k.split('.', 2)
+            mod, param = rest.rsplit('.', 1)
+            if mod == 'attn.to_v': continue
+            if mod == 'attn.to_k': mod, v = '0.to_kv', torch.cat([v, sd[k.replace('to_k', 'to_v')]])
+            k = f'layers.{i}.{_PLUS_NAMES.get(mod, mod)}.{param}'
+        out[f'image_proj.{k}'] = v
+    return out
+
+def _save_ipadapter(d:Path):
+    from diffusers import UNet2DConditionModel
+    from safetensors.torch import save_file
+    from transformers import CLIPVisionConfig, CLIPVisionModelWithProjection
+    enc = CLIPVisionConfig(image_size=32, patch_size=16, projection_dim=16, **_VIT)
+    for kind, sub, names in (('sd15', 'models', ('ip-adapter_sd15', 'ip-adapter-plus_sd15')),
+                             ('sdxl', 'sdxl_models', ('ip-adapter_sdxl', 'ip-adapter-plus_sdxl_vit-h'))):
+        CLIPVisionModelWithProjection(enc).save_pretrained(d/sub/'image_encoder')
+        unet = UNet2DConditionModel.from_config(UNet2DConditionModel.load_config(tiny_path(kind), subfolder='unet'))
+        for n in names:
+            save_file({**_ip_image_proj('plus' in n, enc, unet.config.cross_attention_dim), **_ip_layers(unet)},
+                      d/sub/f'{n}.safetensors')
+
+# %% ../nbs/03_tiny.ipynb #073c03da
 TINY_BUILDERS = {
     'dinov2': _save_dinov2,                                    # transformers Dinov2Model, patch 14, 56 px
     'dinov2_reg': lambda d: _save_dinov2(d, registers=True),   # Dinov2WithRegistersModel
@@ -152,6 +199,7 @@ TINY_BUILDERS = {
     'clip': _save_clip,                                        # CLIPModel + CLIPProcessor
     'owlv2': _save_owlv2,                                      # Owlv2ForObjectDetection + Owlv2Processor
     'sam': _save_sam,                                          # SamModel + SamProcessor, 128 px
+    'ipadapter': _save_ipadapter,                              # h94/IP-Adapter layout for the tiny SD 1.5 and SDXL
 }
 TINY_VERSION = 2
 

@@ -68,13 +68,13 @@ def dreambench_prompts(class_noun:str, # the subject's class noun ("stuffed anim
     fill = lambda p: p.replace('{token} ', token).replace('{token}', token.strip()).replace('{cls}', class_noun)
     return [' '.join(fill(p).split()) for p in t['live' if live else 'object']]
 
-# %% ../../nbs/21_synthetic.ipynb #e52fa275
+# %% ../../nbs/21_synthetic.ipynb #2e87fa4d
 def load_prompts(source:str, # 'caption', 'templates', or a JSON prompt file
                  instance:str, category:str, identifier:str='sks', class_noun:str|None=None, n:int=100, seed:int=0,
                 ) -> list[str]:
     "The prompt list of an instance, with the identifier and class noun filled in."
     noun = class_noun or category
-    fill = lambda p: p.replace('<new1>', identifier).format(identifier=identifier, class_noun=noun)
+    fill = lambda p: ' '.join(p.replace('<new1>', identifier).format(identifier=identifier, class_noun=noun).split())
     if source == 'caption': return [fill('photo of a {identifier} {class_noun}')]
     if source == 'templates': return [fill(p) for p in template_prompts(n, seed)]
     path = Path(source)
@@ -135,14 +135,16 @@ def _settings_key(cfg:GenerateConfig, model:str, adapter:str|None) -> str:
     d.pop('batch_size')
     return stable_hash({**d, 'model': model, 'adapter': adapter}, 12)
 
-# %% ../../nbs/21_synthetic.ipynb #ee71892f
+# %% ../../nbs/21_synthetic.ipynb #f43eebd8
 def generate_positives(pipe, # personalized pipeline (e.g. `load_generator(run)`)
                        out:str|Path, # generation output folder
                        instance:str, category:str,
                        cfg:GenerateConfig|None=None,
                        model:str='', # base model id, recorded
-                       adapter:str|None=None, # DreamBooth run folder, recorded
+                       adapter:str|None=None, # DreamBooth run folder (or what else personalizes), recorded
                        progress:bool=False,
+                       pipe_kwargs:dict|None=None, # more arguments of each pipeline call (IP-Adapter image embeds)
+                       method:str='generate', # the metadata's method: which generator made the images
                       ) -> Path:
     "Generate `cfg.n` positives of `instance` into `out/positives/<instance>/`; returns `out/positives`."
     from tqdm.auto import tqdm
@@ -154,7 +156,8 @@ def generate_positives(pipe, # personalized pipeline (e.g. `load_generator(run)`
     with folder_lock(pdir, f'generating positives of {instance}'):
         key = _settings_key(cfg, model, adapter)
         recs = read_metadata(meta)
-        other = {r.get('settings') for r in recs if r.get('method') == 'generate'} - {key}
+        other = {(r.get('method'), r.get('settings')) for r in recs if r.get('file', '').startswith('gen_')}
+        other -= {(method, key)}
         if other:
             raise DataError(f'{pdir}: holds generated images made with other settings; write to another output folder.')
         have = {r['file'] for r in recs if (pdir/r['file']).is_file()}
@@ -167,12 +170,12 @@ def generate_positives(pipe, # personalized pipeline (e.g. `load_generator(run)`
             ps = [prompts[k % len(prompts)] for k in ks]
             ims = pipe(ps, height=cfg.resolution, width=cfg.resolution, num_inference_steps=cfg.steps,
                        guidance_scale=cfg.guidance,
-                       generator=[torch.Generator().manual_seed(sd) for sd in seeds]).images
+                       generator=[torch.Generator().manual_seed(sd) for sd in seeds], **(pipe_kwargs or {})).images
             for k, sd, p, im in zip(ks, seeds, ps, ims):
                 name = f'gen_{k:05d}.png'
                 save_image(im, pdir/name)
                 append_metadata(meta,
-                                {'file': name, 'method': 'generate', 'instance': instance, 'index': k, 'prompt': p,
+                                {'file': name, 'method': method, 'instance': instance, 'index': k, 'prompt': p,
                                        'seed': sd, 'guidance': cfg.guidance, 'steps': cfg.steps,
                                        'scheduler': cfg.scheduler, 'resolution': cfg.resolution, 'model': model,
                                        'adapter': adapter, 'settings': key})
