@@ -11,7 +11,7 @@ from .core import PRPGError
 # %% auto #0
 __all__ = ['ModelUnavailableError', 'hub_reachable', 'in_cache', 'quiet']
 
-# %% ../nbs/07_hub.ipynb #4bbe0d49
+# %% ../nbs/07_hub.ipynb #b7700cbb
 class ModelUnavailableError(PRPGError):
     "Weights cannot be found locally and cannot be downloaded."
 
@@ -27,9 +27,11 @@ def hub_reachable(timeout:float=3.0) -> bool:
     except OSError: return False
 
 def in_cache(repo:str, filenames=('config.json',)) -> bool:
-    "Whether any of `filenames` of hub repo `repo` is in the local Hugging Face cache."
+    "Whether any of `filenames` of hub repo `repo` is in the local Hugging Face cache (False for a non-hub name)."
     from huggingface_hub import try_to_load_from_cache
-    return any(isinstance(try_to_load_from_cache(repo, f), str) for f in filenames)
+    from huggingface_hub.errors import HFValidationError
+    try: return any(isinstance(try_to_load_from_cache(repo, f), str) for f in filenames)
+    except HFValidationError: return False                # not a hub id at all (a missing folder, say)
 
 # %% ../nbs/07_hub.ipynb #99e3f9c9
 @contextlib.contextmanager
