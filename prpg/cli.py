@@ -273,7 +273,7 @@ def _evaluate(a, rest) -> int:
     print(f"results: {Path(job.run)/'eval'/'results.json'}")
     return 0
 
-# %% ../nbs/51_cli.ipynb #0fdc632b
+# %% ../nbs/51_cli.ipynb #65039bc7
 def _report(a, rest) -> int:
     if rest: raise PRPGError(f'unexpected arguments {rest}')
     results = load_results(a.runs, a.classes)
@@ -300,6 +300,11 @@ def _dreambench(a, rest) -> int:
     run_dreambench(load_config(DreamBenchConfig, a.config, rest))
     return 0
 
+def _compare(a, rest) -> int:
+    from prpg.compare import CompareConfig, compare_generators
+    compare_generators(load_config(CompareConfig, a.config, rest))
+    return 0
+
 def _speed(a, rest) -> int:
     from prpg.models import forget_speed, speed_memos
     if rest: raise PRPGError(f'unexpected arguments {rest}; `prpg speed` takes only --forget')
@@ -309,7 +314,7 @@ def _speed(a, rest) -> int:
     elif a.forget: print('each is measured again when next needed')
     return 0
 
-# %% ../nbs/51_cli.ipynb #d7d6f138
+# %% ../nbs/51_cli.ipynb #c415c84d
 def _parser() -> argparse.ArgumentParser:
     "The `prpg` command line: one sub-command per stage; each reads `--config` and dotted overrides."
     ap = argparse.ArgumentParser(prog='prpg', description='Personalized representations from personalized generation.')
@@ -356,13 +361,16 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument('--classes', default='all', choices=['all', 'test', 'val'],
                     help="average over every run or only the dataset's test (val) classes")
     rp.add_argument('--splits', action='store_true', help='also print the paired differences per shift split')
+    cg = sub.add_parser('compare-generators',
+                        help="each generator's DreamBench fidelity beside the gain of the representation it trains")
+    cg.add_argument('--config', type=Path)
     db = sub.add_parser('dreambench', help='DreamBench fidelity (DINO, CLIP-I, CLIP-T) of a folder of generated images')
     db.add_argument('--config', type=Path)
     sp = sub.add_parser('speed', help='list the remembered speed measurements (batch sizes, attention kernel)')
     sp.add_argument('--forget', action='store_true', help='forget them: each is measured again when next needed')
     return ap
 
-# %% ../nbs/51_cli.ipynb #85b9faec
+# %% ../nbs/51_cli.ipynb #e1cd1792
 def main(argv:list[str]|None=None) -> int:
     "Entry point of the `prpg` command."
     ap = _parser()
@@ -375,7 +383,8 @@ def main(argv:list[str]|None=None) -> int:
             return _check_data(a)
         return {'demo': _demo, 'demo-data': _demo_data, 'triplets': _triplets, 'train': _train,
                 'evaluate': _evaluate, 'report': _report, 'generate': _generate, 'sweep': _sweep,
-                'pipeline': _pipeline, 'speed': _speed, 'dreambench': _dreambench}[a.cmd](a, rest)
+                'pipeline': _pipeline, 'speed': _speed, 'dreambench': _dreambench,
+                'compare-generators': _compare}[a.cmd](a, rest)
     except KeyboardInterrupt:
         print(f'prpg {a.cmd}: interrupted; finished files are kept and a rerun resumes.', file=sys.stderr)
         return 130
