@@ -15,8 +15,6 @@ Ratios: `ipadapter_vs_dreambooth_first_positive` (how many times sooner IP-Adapt
 import sys, tempfile, time, warnings
 from pathlib import Path
 
-import torch
-
 sys.path.insert(0, str(Path(__file__).parent))
 from _common import conditions, save
 
