@@ -33,18 +33,22 @@ def in_cache(repo:str, filenames=('config.json',)) -> bool:
     try: return any(isinstance(try_to_load_from_cache(repo, f), str) for f in filenames)
     except HFValidationError: return False                # not a hub id at all (a missing folder, say)
 
-# %% ../nbs/07_hub.ipynb #99e3f9c9
+# %% ../nbs/07_hub.ipynb #ecd84b29
 @contextlib.contextmanager
 def quiet():
-    "Silence transformers' load reports, progress bars and warnings while loading."
+    "Silence transformers' and diffusers' load reports, progress bars and warnings while loading."
+    import sys
     from transformers.utils import logging as hl
-    v = hl.get_verbosity()
-    hl.set_verbosity_error()
-    hl.disable_progress_bar()
+    libs = [hl] + ([sys.modules['diffusers'].utils.logging] if 'diffusers' in sys.modules else [])   # loaded: loud
+    levels = [lib.get_verbosity() for lib in libs]
+    for lib in libs:
+        lib.set_verbosity_error()
+        lib.disable_progress_bar()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter('ignore')
             yield
     finally:
-        hl.set_verbosity(v)
-        hl.enable_progress_bar()
+        for lib, v in zip(libs, levels):
+            lib.set_verbosity(v)
+            lib.enable_progress_bar()

@@ -32,7 +32,7 @@ UNET_TARGETS = ['to_q', 'to_k', 'to_v', 'to_out.0']
 TEXT_TARGETS = ['q_proj', 'k_proj', 'v_proj', 'out_proj']
 LORA_FILE = 'pytorch_lora_weights.safetensors'
 
-# %% ../../nbs/20_dreambooth.ipynb #d8f0af1c
+# %% ../../nbs/20_dreambooth.ipynb #c76f9deb
 def load_pipeline(base:str|Path=SD15, # hub id or local folder of a diffusers pipeline
                   device:str|torch.device|None=None,
                   dtype:torch.dtype=torch.float32,
@@ -56,7 +56,8 @@ def load_pipeline(base:str|Path=SD15, # hub id or local folder of a diffusers pi
         raise ConfigError(f'{base}: is a {type(pipe).__name__}; prpg trains Stable Diffusion 1.x/2.x and SDXL '
                           'pipelines.')
     pipe.set_progress_bar_config(disable=True)
-    return pipe.to(device) if device else pipe
+    if not device: return pipe
+    with quiet(): return pipe.to(device)         # no notice about modules kept in float32: the pipeline is fp32 or fp16
 
 # %% ../../nbs/20_dreambooth.ipynb #cf713405
 def _is_sd15_folder(base) -> bool:

@@ -145,7 +145,7 @@ class PatchDPOConfig:
     device: str = 'auto'
     progress: bool = True
 
-# %% ../../nbs/26_patchdpo.ipynb #440476ea
+# %% ../../nbs/26_patchdpo.ipynb #94fb827a
 def _patchdpo_run(cfg:PatchDPOConfig, ds:Dataset, insts:list) -> Path:
     "The run folder: every setting that changes the result, and the photos' (and masks') bytes."
     key = {k: v for k, v in to_dict(cfg).items() if k not in ('out_root', 'device', 'progress', 'checkpoint_every')}
@@ -162,7 +162,7 @@ def make_pairs(cfg:PatchDPOConfig, pipe, ds:Dataset, insts:list, run:Path) -> li
         maps = load_file(run/'maps.safetensors')
         return [{**p, 'target_map': maps[f'{k}.target'], 'gene_map': maps[f'{k}.gene']} for k, p in enumerate(pairs)]
     g = dataclasses.replace(cfg.generate, n=cfg.n_per_instance, resolution=cfg.resolution, seed=cfg.seed)
-    bb = load_backbone(cfg.estimator, cfg.estimator_weights).eval()
+    bb = load_backbone(cfg.estimator, cfg.estimator_weights).eval().to(pipe.device)   # beside the generator
     lat = (cfg.resolution // pipe.vae_scale_factor,) * 2              # the latent grid the loss weights
     pairs, maps = [], {}
     for inst in insts:
