@@ -19,7 +19,8 @@ from .dreambooth import is_sdxl
 from .synthetic import GenerateConfig, generate_positives
 
 # %% auto #0
-__all__ = ['IPADAPTER_REPO', 'IPADAPTER_FILES', 'IPAdapterConfig', 'load_ipadapter', 'reference_image', 'ipadapter_positives']
+__all__ = ['IPADAPTER_REPO', 'IPADAPTER_FILES', 'IPAdapterConfig', 'load_ipadapter', 'reference_image', 'use_masks',
+           'ipadapter_positives']
 
 # %% ../../nbs/25_ipadapter.ipynb #401b6eb9
 IPADAPTER_REPO = 'h94/IP-Adapter'
@@ -107,7 +108,15 @@ def reference_image(path:str|Path, # a photo of the instance
     out.paste(im, ((size - im.width) // 2, (size - im.height) // 2))
     return out
 
-# %% ../../nbs/25_ipadapter.ipynb #f0c2e87c
+# %% ../../nbs/25_ipadapter.ipynb #c0afd678
+def use_masks(ip:IPAdapterConfig, ds:Dataset, instance:str) -> bool:
+    "Whether the instance's references are cropped to their masks (`references`: masked, whole, or auto)."
+    its = ds.select(instance, 'train')
+    if ip.references == 'masked' and any(it.mask is None for it in its):
+        raise DataError(f'{ds.root}: ipadapter.references is masked but {instance} has train photos without masks '
+                        '(prpg generate masks makes them), or use references: whole.')
+    return ip.references == 'masked' or (ip.references == 'auto' and all(it.mask is not None for it in its))
+
 def ipadapter_positives(pipe, # a pipeline with the adapter loaded (`load_ipadapter`)
                         ds:Dataset, instance:str,
                         out:str|Path, # generation output folder (positives/<instance>/)
@@ -119,10 +128,7 @@ def ipadapter_positives(pipe, # a pipeline with the adapter loaded (`load_ipadap
     "Generate `gen.n` IP-Adapter positives of `instance` into `out/positives/<instance>/`; returns `out/positives`."
     gen, ip = gen or GenerateConfig(), ip or IPAdapterConfig()
     its = ds.select(instance, 'train')
-    masked = ip.references == 'masked' or (ip.references == 'auto' and all(it.mask is not None for it in its))
-    if masked and any(it.mask is None for it in its):
-        raise DataError(f'{ds.root}: ipadapter.references is masked but {instance} has train photos without masks '
-                        '(prpg generate masks makes them), or use references: whole.')
+    masked = use_masks(ip, ds, instance)
     refs = [reference_image(it.path, it.mask if masked else None, ip.reference_size) for it in its]
     cfg_on = gen.guidance > 1                       # the pipeline's classifier-free guidance: negative embeds too
     with torch.inference_mode():
