@@ -16,12 +16,12 @@ from .data import Dataset, list_images
 # %% auto #0
 __all__ = ['COLUMNS', 'TripletConfig', 'Triplet', 'sample_triplets', 'write_triplets', 'read_triplets', 'make_triplets']
 
-# %% ../nbs/04_triplets.ipynb #d9faaae7
+# %% ../nbs/04_triplets.ipynb #3683c6c1
 @dataclass
 class TripletConfig:
     "How to sample triplets for one instance."
     BOUNDS = {'num_triplets': '>= 1', 'num_synthetic': '>= 0', 'hard_negative_frac': '[0, 1]',
-              'other_category_frac': '[0, 1]', 'seed': '>= 0'}
+              'other_category_frac': '[0, 1]', 'scene_negative_frac': '[0, 1]', 'seed': '>= 0'}
     num_triplets: int = 4500
     num_synthetic: int|None = None      # None = all synthetic positives
     anchors: Literal['real', 'synthetic', 'both'] = 'real'
@@ -30,6 +30,8 @@ class TripletConfig:
     hard_negative_frac: float = 0.0     # share of negatives taken from other real instances of the category
     # of the other negatives, the share taken from other categories' negatives (keeps "mug vs shoe")
     other_category_frac: float = 0.0
+    # share of negatives taken from look-alike-only distractor scenes (`scene_positives`), drawn before the others
+    scene_negative_frac: float = 0.0
     allow_fewer: bool = False           # accept fewer synthetic images than num_synthetic
     seed: int = 0
 
@@ -39,6 +41,7 @@ class TripletConfig:
             raise ConfigError('num_synthetic: must be >= 0 or None (all)')
         if not 0 <= self.hard_negative_frac <= 1: raise ConfigError('hard_negative_frac: must be between 0 and 1')
         if not 0 <= self.other_category_frac <= 1: raise ConfigError('other_category_frac: must be between 0 and 1')
+        if not 0 <= self.scene_negative_frac <= 1: raise ConfigError('scene_negative_frac: must be between 0 and 1')
 
 # %% ../nbs/04_triplets.ipynb #24d45255
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ class Triplet:
 # %% ../nbs/04_triplets.ipynb #5dd32484
 def _sorted(paths) -> list[Path]: return sorted({Path(p) for p in paths}, key=lambda p: p.as_posix())
 
-# %% ../nbs/04_triplets.ipynb #13db5fa4
+# %% ../nbs/04_triplets.ipynb #a6abf7ca
 def sample_triplets(real:list, # the instance's real reference images
                     synthetic:list, # its synthetic positives (may be empty)
                     negatives:list, # category negatives
@@ -68,12 +71,13 @@ def sample_triplets(real:list, # the instance's real reference images
                     hard_negatives:list|None=None, # real images of other instances of the same category
                     stream:str='', # names an independent random stream (the instance), so instances do not share draws
                     other_negatives:list|None=None, # negatives of other categories (for `other_category_frac`)
+                    scene_negatives:list|None=None, # look-alike-only scenes (for `scene_negative_frac`)
                    ) -> list[Triplet]:
     "Sample `cfg.num_triplets` triplets following the reference semantics (sorted inputs, private seeded RNG)."
     cfg = cfg or TripletConfig()
     cfg.validate()
     R, S, N = _sorted(real), _sorted(synthetic), _sorted(negatives)
-    H, O = _sorted(hard_negatives or []), _sorted(other_negatives or [])
+    H, O, SN = _sorted(hard_negatives or []), _sorted(other_negatives or []), _sorted(scene_negatives or [])
     if not R: raise DataError('no real reference images: every instance needs its photos (train/<instance>/).')
     if not N: raise DataError('no negatives: triplets need images of other objects of the same category.')
     rng = make_rng(cfg.seed, 'triplets', stream)
@@ -97,20 +101,24 @@ def sample_triplets(real:list, # the instance's real reference images
     if cfg.hard_negative_frac > 0 and not H:
         raise DataError('hard_negative_frac > 0 but there are no other instances of this category to take hard '
                         'negatives from.')
+    if cfg.scene_negative_frac > 0 and not SN:
+        raise DataError('scene_negative_frac > 0 but there are no look-alike scenes; make them with scene_positives '
+                        '(`prpg generate scenes`) or set it to 0.')
     if cfg.other_category_frac > 0 and not O:
         raise DataError('other_category_frac > 0 but there are no negatives of other categories.')
     real_set, out = set(R), []
     for i in range(cfg.num_triplets):
-        hard = cfg.hard_negative_frac > 0 and rng.random() < cfg.hard_negative_frac
-        # no draw when 0: same streams as before
-        other = not hard and cfg.other_category_frac > 0 and rng.random() < cfg.other_category_frac
-        neg = rng.choice(H if hard else O if other else N)
+        # no draw when a share is 0: the same streams as before
+        scene = cfg.scene_negative_frac > 0 and rng.random() < cfg.scene_negative_frac
+        hard = not scene and cfg.hard_negative_frac > 0 and rng.random() < cfg.hard_negative_frac
+        other = not scene and not hard and cfg.other_category_frac > 0 and rng.random() < cfg.other_category_frac
+        neg = rng.choice(SN if scene else H if hard else O if other else N)
         anc = rng.choice(A)
         pos = rng.choice(P)
         while cfg.distinct and pos == anc: pos = rng.choice(P)
         label = int(rng.random() < 0.5)
         out.append(Triplet(i, label, anc, pos, neg, 'real' if anc in real_set else 'synthetic',
-                           'hard' if hard else 'other_category' if other else 'negatives'))
+                           'scene' if scene else 'hard' if hard else 'other_category' if other else 'negatives'))
     return out
 
 # %% ../nbs/04_triplets.ipynb #1da87c10
@@ -199,21 +207,25 @@ def read_triplets(path:str|Path, # triplet CSV
                                  'Pass roots= with the data\'s new location, or sample the triplets again.')
     return out
 
-# %% ../nbs/04_triplets.ipynb #fcedd7d1
+# %% ../nbs/04_triplets.ipynb #b764c739
 def make_triplets(ds:Dataset, # the dataset
                   instance:str, # instance to personalize
                   out:str|Path, # CSV to write
                   cfg:TripletConfig|None=None,
-                  synthetic_root:str|Path|None=None, # folder with <instance>/ sub-folders of synthetic positives
+                  synthetic_root:str|Path|list|None=None, # folder(s) with <instance>/ sub-folders of positives
                   negatives_root:str|Path|list|None=None, # default: the dataset's negatives root; a list: all of them
                   overwrite:bool=False, # replace an existing file made from other inputs
+                  scene_negatives_root:str|Path|None=None, # folder with <instance>/ sub-folders of look-alike scenes
                  ) -> Path:
     "Sample and write the triplets of one instance; reuses an existing file made from the same inputs."
     cfg = cfg or TripletConfig()
     out = Path(out)
     real = ds.images(instance, 'train')
-    syn = list_images(Path(synthetic_root)/instance,
-                      recursive=True) if synthetic_root and (Path(synthetic_root)/instance).is_dir() else []
+    syn_roots = [Path(r) for r in (synthetic_root if isinstance(synthetic_root, (list, tuple)) else
+                                   [synthetic_root] if synthetic_root else [])]
+    under = lambda r: list_images(r/instance, recursive=True) if (r/instance).is_dir() else []
+    syn = [p for r in syn_roots for p in under(r)]
+    scn = under(Path(scene_negatives_root)) if scene_negatives_root and cfg.scene_negative_frac > 0 else []
     cat = ds.category[instance]
     nr = negatives_root if isinstance(negatives_root, (list, tuple)) else [negatives_root or ds.negatives_root]
     neg_roots = [Path(r) if r else None for r in nr]
@@ -224,17 +236,20 @@ def make_triplets(ds:Dataset, # the dataset
     hard = hard if cfg.hard_negative_frac > 0 else []
     other = [p for c in ds.categories if c != cat for p in negs(c)] if cfg.other_category_frac > 0 else []
     roots = {'real': ds.root, **{('negatives' if k == 0 else f'negatives{k + 1}'): r for k, r in enumerate(neg_roots)},
-             **({'synthetic': Path(synthetic_root)} if synthetic_root else {})}
-    key = stable_hash({'config': to_dict(cfg), 'instance': instance,
+             **{('synthetic' if k == 0 else f'synthetic{k + 1}'): r for k, r in enumerate(syn_roots)},
+             **({'scenes': Path(scene_negatives_root)} if scn else {})}
+    conf = to_dict(cfg)
+    if not cfg.scene_negative_frac: conf.pop('scene_negative_frac')   # files made before it existed keep their key
+    key = stable_hash({'config': conf, 'instance': instance,
                        'files': {k: sorted(_rel(p, roots) for p in v) for k, v in
                                  {'real': real, 'synthetic': syn, 'negatives': neg, 'hard': hard,
-                                  'other': other}.items() if v or k != 'other'}})
+                                  'other': other, 'scene': scn}.items() if v or k not in ('other', 'scene')}})
     side = out.with_suffix('.json')
     if out.is_file() and side.is_file() and not overwrite:
         if read_json(side).get('inputs_hash') == key: return out
         raise DataError(f'{out}: exists and was made from other inputs (config or files changed). '
                         'Write to another file, or pass overwrite=True.')
-    trips = sample_triplets(real, syn, neg, cfg, hard, stream=instance, other_negatives=other)
+    trips = sample_triplets(real, syn, neg, cfg, hard, stream=instance, other_negatives=other, scene_negatives=scn)
     counts = {'anchor_source': dict(Counter(t.anchor_source for t in trips)),
               'negative_source': dict(Counter(t.negative_source for t in trips)),
               'unique': {'anchors': len({t.anchor for t in trips}), 'positives': len({t.positive for t in trips}),
