@@ -31,7 +31,7 @@ __all__ = ['METADATA', 'RARE_WORDS', 'MUDI_NEGATIVE', 'OWLV2', 'SCENE_TEMPLATES'
            'segmix_prompt', 'soft_mask_weights', 'image_tensor', 'mean_shift_latents', 'subject_layout',
            'initial_noise', 'generate_multi', 'SegMixConfig', 'train_segmix', 'dc_score', 'gt_similarity',
            'square_crop', 'OwlDetector', 'DreamSimEmbedder', 'dc_embedder', 'detect_and_compare', 'SegMixScenesConfig',
-           'segmix_scenes']
+           'segmix_scenes', 'DetectCompareConfig', 'run_detect_compare']
 
 # %% ../../nbs/29_mudi.ipynb #708c4bf8
 METADATA = 'metadata.jsonl'
@@ -551,12 +551,14 @@ def train_segmix(cfg:SegMixConfig, pipe=None, # an already loaded base pipeline 
     _finish_segmix(cfg, pipe, run, rows, data, idents)
     return run
 
-# %% ../../nbs/29_mudi.ipynb #f41319b8
+# %% ../../nbs/29_mudi.ipynb #9403e424
 def dc_score(s_dc:np.ndarray, # (boxes, subjects) mean cosine of each crop with each subject's references
              s_gt:np.ndarray, # (subjects, subjects) mean cosine between the subjects' references
             ) -> tuple[float, list]:
     "MuDI's D&C score and the crop matched to each subject: 0 on a count error, else 1 − spectral norm of the gap."
     s_dc, s_gt = np.asarray(s_dc, float), np.asarray(s_gt, float)
+    if not (np.isfinite(s_dc).all() and np.isfinite(s_gt).all()):
+        raise DataError('Detect-and-Compare: a similarity is not a number (the embedder returned NaN for some crop).')
     n = s_gt.shape[0]
     if s_dc.ndim != 2 or s_dc.shape[0] != n: return 0.0, []
     used, order = set(), []
@@ -831,3 +833,50 @@ def segmix_scenes(run:str|Path, # a finished Seg-Mix run over the instance and i
                 warnings.warn(f'{instance}: {kept} of {want} {kind} scenes passed Detect-and-Compare in '
                               f'{cfg.max_attempts} attempts; lower min_score or raise max_attempts.')
     return out/'positives', out/'scene_negatives'
+
+# %% ../../nbs/29_mudi.ipynb #25f2fb5c
+@dataclass
+class DetectCompareConfig:
+    "`prpg detect-compare`: MuDI's multi-subject fidelity of a folder of generated images."
+    BOUNDS = {'threshold': '[0, 1]', 'nms': '[0, 1]'}
+    images: str = ''                                   # folder of generated images
+    subjects: list[dict] = field(default_factory=list)   # [{query: text, refs: folder or [files]}], two or more
+    detector: str = OWLV2
+    threshold: float = 0.4                             # MuDI's demo
+    nms: float|None = None                             # IoU of an optional per-query NMS (MuDI: none)
+    embedder: Literal['auto', 'dreamsim', 'backbone'] = 'auto'
+    backbone: str = 'dino_vits16'
+    backbone_weights: str|None = None
+    out: str = 'runs/detect_compare'
+
+def _refs(x) -> list:
+    ps = [Path(p) for p in (x if isinstance(x, (list, tuple)) else [x])]
+    ps = [q for p in ps for q in (list_images(p) if p.is_dir() else [p])]
+    ps = [p for p in ps if 'mask' not in p.name]                     # as MuDI: reference photos, not their masks
+    if not ps: raise ConfigError(f'subjects: no reference photos in {x}.')
+    return ps
+
+# %% ../../nbs/29_mudi.ipynb #a4669e50
+def run_detect_compare(cfg:DetectCompareConfig, detector=None, embedder=None, verbose:bool=True) -> dict:
+    "Score every image of `cfg.images`; writes `detect_compare.json` and `per_image.csv` under `cfg.out`."
+    if len(cfg.subjects) < 2 or any('query' not in s or 'refs' not in s for s in cfg.subjects):
+        raise ConfigError('subjects: give two or more {query, refs} entries (a text query and reference photos).')
+    if not cfg.images or not Path(cfg.images).is_dir(): raise ConfigError(f'images: {cfg.images!r} is not a folder.')
+    ims = [p for p in list_images(cfg.images) if 'mask' not in p.name]
+    if not ims: raise DataError(f'{cfg.images}: no images.')
+    subs = [(str(s['query']), _refs(s['refs'])) for s in cfg.subjects]
+    det = detector or OwlDetector(cfg.detector, cfg.threshold, cfg.nms)
+    emb = embedder or dc_embedder(cfg.embedder, cfg.backbone, cfg.backbone_weights)
+    res = detect_and_compare(ims, subs, det, emb)
+    out = Path(cfg.out)
+    out.mkdir(parents=True, exist_ok=True)
+    write_json(out/'detect_compare.json', {**res, 'config': to_dict(cfg)})
+    lines = ['image,score,count_error,boxes'] + [f"{r['image']},{r['score']:.6f},{int(r['count_error'])},"
+                                                 f"{len(r['boxes'])}" for r in res['per_image']]
+    atomic_write(out/'per_image.csv', '\n'.join(lines) + '\n')
+    sc = res['score']
+    if verbose:
+        print(f"Detect-and-Compare over {sc['n']} images: {sc['mean']:.3f} [{sc['lo']:.3f}, {sc['hi']:.3f}] (95 %), "
+              f"{res['count_errors']} count error(s); detector {res['detector']}, embedder {res['embedder']}")
+        print(f'written: {out}/detect_compare.json, per_image.csv')
+    return res
