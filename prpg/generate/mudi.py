@@ -721,31 +721,35 @@ def _scene_subjects(run:Path, subject:str) -> tuple[dict, dict]:
     first = {k: (load_image(s.images[0]), load_mask(s.masks[0], image_path=s.images[0])) for k, s in subs.items()}
     return subs, first
 
-# %% ../../nbs/29_mudi.ipynb #892923e3
+# %% ../../nbs/29_mudi.ipynb #d7df5a77
 def _keep_scene(k:int, attempt:int, kind:str, pair:tuple, got:dict, dc:dict, subs:dict, instance:str, out:Path,
                 cfg:SegMixScenesConfig, prompt:str):
-    "Write one kept scene: the image, the instance's GrabCut mask (positives) and its metadata record."
+    """Write one kept scene: the image, a GrabCut mask per object inside its matched box (the instance's also as the
+    positive's mask), and its metadata record."""
     from prpg.generate.cutpaste import scene_negatives_dir
     from prpg.generate.layout import append_metadata, masks_dir, metadata_path, positives_dir
     row = dc['per_image'][0]
     boxes = [row['boxes'][i] for i in row['matched']]
     name = f"{'smx' if kind == 'positive' else 'smn'}_{k:05d}.png"
     im = got['image']
-    if kind == 'positive':
-        m = grabcut_mask(im, tuple(boxes[0]))
-        masks_dir(out, instance).mkdir(parents=True, exist_ok=True)
-        save_image(Image.fromarray(m.astype(np.uint8) * 255), masks_dir(out, instance)/name)
-        pdir, meta = positives_dir(out, instance), metadata_path(out, instance)
+    odir = out/'scene_masks'/safe_name(instance, 'instance')
+    odir.mkdir(parents=True, exist_ok=True)
+    objs = []
+    for j, (sid, b) in enumerate(zip(pair, boxes)):
+        m = grabcut_mask(im, tuple(b))
+        save_image(Image.fromarray(m.astype(np.uint8) * 255), odir/f'{Path(name).stem}_{j}.png')
+        objs.append({'subject': sid, 'identifier': subs[sid].identifier, 'box': b, 'target': kind == 'positive' and
+                     j == 0, 'mask': f"scene_masks/{safe_name(instance, 'instance')}/{Path(name).stem}_{j}.png"})
+        if kind == 'positive' and j == 0:
+            masks_dir(out, instance).mkdir(parents=True, exist_ok=True)
+            save_image(Image.fromarray(m.astype(np.uint8) * 255), masks_dir(out, instance)/name)
+    if kind == 'positive': pdir, meta = positives_dir(out, instance), metadata_path(out, instance)
     else: pdir, meta = scene_negatives_dir(out, instance), scene_negatives_dir(out, instance).with_suffix('.jsonl')
     pdir.mkdir(parents=True, exist_ok=True)
     save_image(im, pdir/name)
     append_metadata(meta, {'file': name, 'method': 'segmix', 'kind': kind, 'instance': instance, 'index': k,
-                           'attempt': attempt,
-                           'prompt': prompt, 'seed': got['seed'], 'gamma': cfg.gamma, 'dc_score': row['score'],
-                           'embedder': dc['embedder'],
-                           'objects': [{'subject': sid, 'identifier': subs[sid].identifier, 'box': b,
-                                        'target': kind == 'positive' and j == 0} for j, (sid, b) in
-                                       enumerate(zip(pair, boxes))]})
+                           'attempt': attempt, 'prompt': prompt, 'seed': got['seed'], 'gamma': cfg.gamma,
+                           'dc_score': row['score'], 'embedder': dc['embedder'], 'objects': objs})
 
 # %% ../../nbs/29_mudi.ipynb #04bd9964
 def _scene_attempt(cfg:SegMixScenesConfig, kind:str, k:int, subject:str, others:list, subs:dict) -> tuple:
