@@ -9,7 +9,7 @@ import contextlib, functools, socket, warnings
 from .core import PRPGError
 
 # %% auto #0
-__all__ = ['ModelUnavailableError', 'hub_reachable', 'in_cache', 'quiet']
+__all__ = ['ModelUnavailableError', 'hub_reachable', 'in_cache', 'quiet', 'load_pretrained']
 
 # %% ../nbs/07_hub.ipynb #b7700cbb
 class ModelUnavailableError(PRPGError):
@@ -52,3 +52,24 @@ def quiet():
         for lib, v in zip(libs, levels):
             lib.set_verbosity(v)
             lib.enable_progress_bar()
+
+# %% ../nbs/07_hub.ipynb #c0c5e115
+def load_pretrained(what:str, # what the model is, for messages ('CLIP metric model', 'detector'...)
+                    where, # hub id or local folder
+                    *classes, # transformers classes that read it (model, processor...), in this order
+                    hint:str='', # how to pass a local folder instead, e.g. '--clip /path/to/folder'
+                   ) -> tuple:
+    "One instance per class of `classes` from `where`, offline-first; a missing model is a `ModelUnavailableError`."
+    from pathlib import Path
+    local = Path(where).is_dir()
+    if not local and not in_cache(str(where)) and not hub_reachable():
+        raise ModelUnavailableError(
+            f'{what} {str(where)!r} is not in the local Hugging Face cache and the hub cannot be reached. Download it '
+            f'once where there is internet (`huggingface-cli download {where}`) and point HF_HOME at that cache, or '
+            f'pass a local folder{": " + hint if hint else ""}.')
+    try:
+        with quiet(): return tuple(c.from_pretrained(where, local_files_only=local or not hub_reachable())
+                                   for c in classes)
+    except OSError as e:
+        raise ModelUnavailableError(f'{what} {where}: not loadable as {" + ".join(c.__name__ for c in classes)} '
+                                    f'({str(e)[:200]}).') from None
