@@ -27,11 +27,11 @@ from .masks import grabcut_mask
 
 # %% auto #0
 __all__ = ['METADATA', 'RARE_WORDS', 'MUDI_NEGATIVE', 'OWLV2', 'SCENE_TEMPLATES', 'MudiSubject', 'read_mudi_metadata',
-           'write_mudi_metadata', 'SubjectSpec', 'prepare_segmix_data', 'cut_subject', 'segmix_collage',
-           'segmix_prompt', 'soft_mask_weights', 'image_tensor', 'mean_shift_latents', 'subject_layout',
-           'initial_noise', 'generate_multi', 'SegMixConfig', 'train_segmix', 'dc_score', 'gt_similarity',
-           'square_crop', 'OwlDetector', 'DreamSimEmbedder', 'dc_embedder', 'detect_and_compare', 'SegMixScenesConfig',
-           'segmix_scenes', 'DetectCompareConfig', 'run_detect_compare']
+           'write_mudi_metadata', 'SubjectSpec', 'prepare_segmix_data', 'dataset_subjects', 'cut_subject',
+           'segmix_collage', 'segmix_prompt', 'soft_mask_weights', 'image_tensor', 'mean_shift_latents',
+           'subject_layout', 'initial_noise', 'generate_multi', 'SegMixConfig', 'train_segmix', 'dc_score',
+           'gt_similarity', 'square_crop', 'OwlDetector', 'DreamSimEmbedder', 'dc_embedder', 'detect_and_compare',
+           'SegMixScenesConfig', 'segmix_scenes', 'DetectCompareConfig', 'run_detect_compare']
 
 # %% ../../nbs/29_mudi.ipynb #708c4bf8
 METADATA = 'metadata.jsonl'
@@ -177,6 +177,20 @@ def _write_subject(s:SubjectSpec, k:int, out:Path, max_side:int) -> MudiSubject:
         sub.masks.append(out/f'mask_{name}')
         sub.texts.append(f'a photo of a {ident}')
     return sub
+
+# %% ../../nbs/29_mudi.ipynb #cd4f7bad
+def dataset_subjects(ds, # a prpg Dataset
+                     instances:list, # two or more of its instances
+                    ) -> list[SubjectSpec]:
+    "Subjects from a dataset's instances: their train photos, category, and masks folder when every photo has one."
+    if len(instances) < 2: raise ConfigError('instances: name two or more instances of the dataset to mix.')
+    out = []
+    for i in instances:
+        items = ds.select(i, 'train')
+        if not items: raise ConfigError(f'instances: {i!r} has no train photos in {ds.root}.')
+        masks = str(Path(items[0].mask).parent) if all(it.mask for it in items) else None
+        out.append(SubjectSpec(i, [str(it.path) for it in items], ds.category[i], masks))
+    return out
 
 # %% ../../nbs/29_mudi.ipynb #98d7bbbc
 def cut_subject(im:Image.Image, mask:np.ndarray) -> tuple[Image.Image, np.ndarray]:
