@@ -338,7 +338,7 @@ def _negatives(cfg:PipelineConfig, ds:Dataset, instance:str, pipes:_Pipe, stage)
     gen = Path(stage('negatives', lambda: _stage_negatives(cfg, ds.category[instance], pipes))['output'])
     return [ds.negatives_root, gen] if cfg.negatives == 'both' else gen
 
-# %% ../nbs/47_pipeline.ipynb #47f36401
+# %% ../nbs/47_pipeline.ipynb #c6b227dc
 def run_instance(cfg:PipelineConfig, ds:Dataset, instance:str, pipes:_Pipe, say=print) -> dict:
     "Every stage for one instance; returns {stage: {seconds, did, output...}} and the run folder."
     rec = {}
@@ -352,7 +352,8 @@ def run_instance(cfg:PipelineConfig, ds:Dataset, instance:str, pipes:_Pipe, say=
         return r
     syn = _positives(cfg, ds, instance, pipes, stage)
     neg = _negatives(cfg, ds, instance, pipes, stage)
-    sc = stage('scenes', lambda: _stage_scenes(cfg, ds, instance)) if cfg.scenes is not None else None
+    want_scenes = cfg.scenes is not None or cfg.scenes_from == 'segmix'     # segmix: its own settings say how many
+    sc = stage('scenes', lambda: _stage_scenes(cfg, ds, instance)) if want_scenes else None
     tr = Path(stage('triplets', lambda: _stage_triplets(cfg, ds, instance, syn, neg, sc))['output'])
     run = Path(stage('train', lambda: _stage_train(cfg, instance, tr))['output'])
     r = stage('evaluate', lambda: _stage_evaluate(cfg, run, pipes))
