@@ -68,6 +68,12 @@ def _bomb(w):
 def _info(w, f):
     p = next((w/'demo').glob('*_info.json')); d = json.loads(p.read_text()); f(d); p.write_text(json.dumps(d))
 
+def _mudi_escape(w):
+    "A Seg-Mix folder whose metadata.jsonl points at a file outside it."
+    (w/'md').mkdir()
+    (w/'md'/'metadata.jsonl').write_text('{"id": {"a": "olis mug", "b": "hta mug"}}\n{"id": "a", "file_name": '
+                                         '"../demo/info.json", "mask_path": "m.png", "text": "t"}\n')
+
 CASES = {   # name: (break the world, command line, exit code, what the one line must contain)
     'csv id not an integer': (lambda w: _csv(w, f'x7,0,{_img(w)},{_img(w, 1)},{_img(w, 2)}\n'), None, 2, "bad.csv: row 2: id must be an integer, got 'x7'"),
     'csv short row': (lambda w: _csv(w, f'0,0,{_img(w)},{_img(w, 1)}\n'), None, 2, 'bad.csv: row 2: right_path is empty'),
@@ -107,6 +113,10 @@ CASES = {   # name: (break the world, command line, exit code, what the one line
     'negatives base missing': (None, ['generate', 'negatives', '--base', '/nope', '--category', 'mug'], 2, '/nope'),
     'demo-data into /proc': (None, ['demo-data', '/proc/x'], 2, 'out: /proc/x is not writable'),
     'masks of no dataset': (None, ['generate', 'masks', '--data_root', 'nowhere'], 2, 'nowhere: dataset folder not found'),
+    'instance name escapes (scenes)': (None, ['generate', 'scenes', '--data_root', 'demo', '--out', 'sc', '--instances', '["../../x"]'], 2, "no instance '../../x'"),
+    'MuDI metadata names a file outside its folder (segmix)': (_mudi_escape, ['generate', 'segmix', '--data', 'md'], 2, "'../demo/info.json' points outside"),
+    'one subject (segmix)': (None, ['generate', 'segmix', '--data_root', 'demo', '--instances', '["only_one"]'], 2, 'two or more instances'),
+    'detect-compare of no folder': (None, ['detect-compare', '--images', 'nowhere', '--subjects', '[{query: a, refs: x}, {query: b, refs: y}]'], 2, "images: 'nowhere' is not a folder"),
 }
 
 @pytest.mark.parametrize('name', list(CASES))
