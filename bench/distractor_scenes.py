@@ -7,9 +7,10 @@ triplet budget, and each personalized model is evaluated on the same test images
              and 25 % of the negatives from look-alike-only scenes
   scenes_pos the same positives as `scenes`, negatives as `single` (what the positives alone do)
 Every comparison is paired by instance (personalized B − personalized A) with a 95 % bootstrap interval, per split
-('all', 'distractors', 'pose_and_distractors', ...), for look-alike AP, classification AP and retrieval nDCG.
+('all', 'distractors', 'pose_and_distractors', ...), for look-alike AP, classification AP, retrieval nDCG, detection
+AP and segmentation AP.
 
-    .venv/bin/python bench/distractor_scenes.py            # ~35 min on 2 cores; reruns reuse finished runs
+    .venv/bin/python bench/distractor_scenes.py            # ~60 min on 2 cores; reruns reuse finished runs
 Writes bench/results/distractor_scenes.json and prints the table."""
 import argparse, dataclasses, sys
 from pathlib import Path
@@ -18,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import RESULTS, conditions, machine_slug
 
 ROOT = Path(__file__).resolve().parents[1]
-METRICS = ('classification_ap_lookalikes', 'classification_ap', 'retrieval_ndcg')
+METRICS = ('classification_ap_lookalikes', 'classification_ap', 'retrieval_ndcg', 'detection_ap', 'segmentation_ap')
 SPLITS = ('all', 'distractors', 'pose_and_distractors', 'in_distribution', 'pose')
 
 def arms(base):
