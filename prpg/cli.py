@@ -139,7 +139,7 @@ class FilterJob(_OneInstance):
     image_size: int|None = None
     filter: FilterConfig = field(default_factory=FilterConfig)
 
-# %% ../nbs/51_cli.ipynb #9de41d70
+# %% ../nbs/51_cli.ipynb #ed7d9fb7
 def _need(job, *keys):
     miss = [k for k in keys if getattr(job, k) in (None, '')]
     if miss: raise PRPGError(f'give --{" --".join(miss)}')
@@ -164,10 +164,12 @@ def _segmix_subjects(job:SegMixJob) -> list:
     return dataset_subjects(load_dataset(job.data_root, verify=('train',)), job.instances)
 
 def _gen_segmix(job:SegMixJob):
+    check_writable(job.segmix.out_root, 'segmix.out_root')       # before anything is written
     subs = _segmix_subjects(job)
-    if subs: job.segmix.data = str(prepare_segmix_data(subs, job.data))
+    if subs:
+        check_writable(job.data, 'data')
+        job.segmix.data = str(prepare_segmix_data(subs, job.data))
     elif not job.segmix.data: job.segmix.data = str(job.data)
-    check_writable(job.segmix.out_root, 'segmix.out_root')
     print(train_segmix(job.segmix))
 
 # %% ../nbs/51_cli.ipynb #d00fd6c4

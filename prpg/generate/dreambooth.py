@@ -23,7 +23,8 @@ from ..hub import ModelUnavailableError, hub_reachable, in_cache, quiet
 # %% auto #0
 __all__ = ['SD15', 'SDXL', 'UNET_TARGETS', 'TEXT_TARGETS', 'LORA_FILE', 'load_pipeline', 'is_sdxl', 'base_fingerprint',
            'paired_transform', 'loss_weights', 'masked_mse', 'dco_loss', 'ClassImageConfig', 'class_images',
-           'DreamBoothConfig', 'encode_prompts', 'save_lora', 'train_dreambooth', 'load_generator']
+           'DreamBoothConfig', 'encode_prompts', 'save_lora', 'noised_latents', 'predict', 'train_dreambooth',
+           'load_generator']
 
 # %% ../../nbs/20_dreambooth.ipynb #4cf5f7d0
 SD15 = 'stable-diffusion-v1-5/stable-diffusion-v1-5'
@@ -354,7 +355,7 @@ def _validate(cfg:DreamBoothConfig, pipe, run:Path, step:int):
     im.save(run/'validation'/f'step_{step:05d}.png')
     pipe.unet.train()
 
-# %% ../../nbs/20_dreambooth.ipynb #15968ba5
+# %% ../../nbs/20_dreambooth.ipynb #d283791d
 def _noisy_batch(cfg:DreamBoothConfig, step:int, ims:list, masks:list, cls_ims:list, vae, sched, dev) -> dict:
     "One step's batch: instance (+ class) images to latents, noised at random timesteps, with the denoising target."
     res = cfg.resolution
@@ -369,14 +370,18 @@ def _noisy_batch(cfg:DreamBoothConfig, step:int, ims:list, masks:list, cls_ims:l
         x = torch.cat([x,
                        torch.stack([paired_transform(cls_ims[i], None, res, rng, cfg.center_crop,
                                                      cfg.flip)[0] for i in cidx])])
+    return {**noised_latents(x, vae, sched, g, dev), 'masks': ms, 'n_inst': n_inst, 'n': len(x)}
+
+def noised_latents(x:torch.Tensor, vae, sched, g:torch.Generator, dev) -> dict:
+    "Images (B, 3, H, W) in [-1, 1] to latents noised at random timesteps drawn from `g`: {zt, t, target}."
     with torch.no_grad():
         z = vae.encode(x.to(dev, vae.dtype)).latent_dist.sample(generator=g) * vae.config.scaling_factor
     noise = torch.randn(z.shape, generator=g).to(dev, z.dtype)
     t = torch.randint(0, sched.config.num_train_timesteps, (len(z),), generator=g).to(dev)
     target = noise if sched.config.prediction_type == 'epsilon' else sched.get_velocity(z, noise, t)
-    return {'zt': sched.add_noise(z, noise, t), 't': t, 'target': target, 'masks': ms, 'n_inst': n_inst, 'n': len(z)}
+    return {'zt': sched.add_noise(z, noise, t), 't': t, 'target': target}
 
-# %% ../../nbs/20_dreambooth.ipynb #9eaf5a55
+# %% ../../nbs/20_dreambooth.ipynb #d2014670
 def _conditioning(ic:tuple, cc:tuple|None, n_i:int, n_c:int) -> tuple:
     "Text conditioning (hidden states, added kwargs) repeated for n_i instance and n_c class samples."
     parts = [(ic, n_i)] + ([(cc, n_c)] if n_c else [])
@@ -384,17 +389,22 @@ def _conditioning(ic:tuple, cc:tuple|None, n_i:int, n_c:int) -> tuple:
     add = {key: torch.cat([c[1][key].expand(k, *c[1][key].shape[1:]) for c, k in parts]) for key in ic[1]}
     return hs, add
 
-def _db_loss(cfg:DreamBoothConfig, unet, b:dict, hs, add, w, dt, dev) -> tuple:
-    "(loss, prior loss or None): masked MSE (+ prior preservation) or DCO against the frozen base."
-    n_inst = b['n_inst']
+def predict(unet, b:dict, hs, add:dict, dt, dev, with_ref:bool=False) -> tuple:
+    "The UNet's prediction on a noised batch, and (with_ref) the adapter-free reference DCO compares it with."
     with torch.autocast(dev.type, dtype=dt, enabled=dt is not None):
         pred = unet(b['zt'], b['t'], hs, added_cond_kwargs=add or None).sample
         ref = None
-        if cfg.loss == 'dco':
+        if with_ref:
             with torch.no_grad():
                 unet.disable_adapters()
                 ref = unet(b['zt'], b['t'], hs, added_cond_kwargs=add or None).sample
                 unet.enable_adapters()
+    return pred, ref
+
+def _db_loss(cfg:DreamBoothConfig, unet, b:dict, hs, add, w, dt, dev) -> tuple:
+    "(loss, prior loss or None): masked MSE (+ prior preservation) or DCO against the frozen base."
+    n_inst = b['n_inst']
+    pred, ref = predict(unet, b, hs, add, dt, dev, with_ref=cfg.loss == 'dco')
     target = b['target']
     p_i, t_i = pred[:n_inst].float(), target[:n_inst].float()
     if cfg.loss == 'dco': return dco_loss(p_i, ref[:n_inst].float(), t_i, cfg.dco_beta, w, cfg.square_weight), None
