@@ -66,7 +66,9 @@ class TrainConfig:
     device: str = 'auto'                  # auto | cpu | cuda | cuda:1 ...
     num_workers: int = 0                  # data-loading processes
     # decode and augment the next batch on a thread while this one trains (same batches, same results); off by default:
-    # on 2 cores it made the demo's tiny model about 15 % slower a step (the thread competes for the cores)
+    # on 2 cores it made the demo's tiny model about 15 % slower a step (the thread competes for the cores), and a
+    # ViT-S/14 / ViT-B/14 step 1.01x / 0.90x as fast (bench/results/train_settings.json; the optimizer and thread
+    # settings measured there are torch's defaults: threads = cores, the per-tensor AdamW, which is 0.05 % of a step)
     prefetch: bool = False
     # patch tokens each image keeps in training (`prpg.models.TokenDropout`; timm ViTs; evaluation sees all): a speed
     # lever that needs no bf16 (1 = every token). 0.75 kept every offline-benchmark metric (lever_metrics_mild.json)
