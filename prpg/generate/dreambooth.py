@@ -518,8 +518,8 @@ def train_dreambooth(cfg:DreamBoothConfig, pipe=None, # an already loaded base p
         if not torch.isfinite(loss):
             raise PRPGError(f'{run}: loss is {loss.item()} at step {step + 1}; the last checkpoint is kept. Lower lr.')
         _update(opt, scaler, loss, params, cfg.max_grad_norm)
-        rows.append({'step': step + 1, 'loss': float(loss), 'prior_loss': None if prior is None else float(prior)})
-        bar.set_postfix(loss=f'{float(loss):.4f}')
+        rows.append({'step': step + 1, 'loss': loss.item(), 'prior_loss': None if prior is None else prior.item()})
+        bar.set_postfix(loss=f'{rows[-1]["loss"]:.4f}')
         if (step + 1) % cfg.checkpoint_every == 0 and step + 1 < cfg.steps:
             _save_db_checkpoint(ck, cfg, pipe, opt, scaler, step + 1, rows)
         if cfg.validate_every and (step + 1) % cfg.validate_every == 0 and step + 1 < cfg.steps:

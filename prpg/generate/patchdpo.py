@@ -276,7 +276,7 @@ def train_patchdpo(cfg:PatchDPOConfig, pipe=None, # an already loaded base pipel
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
-            rows.append({'step': step + 1, 'loss': float(loss)})
+            rows.append({'step': step + 1, 'loss': loss.item()})
             if (step + 1) % cfg.checkpoint_every == 0 or step + 1 == cfg.steps:
                 save_state(ck, {'step': step + 1, 'rows': rows, 'opt': opt.state_dict(),
                                 'layers': {k: v.detach() for k, v in layers.items()}})
