@@ -6,10 +6,10 @@ Embedding every train and test image once with one run's personalized backbone (
 - `reference_loop_img_per_s`: the reference's pattern — batches of 2, fp32, each image decoded and transformed in
   the loop (PIL + torchvision), the LoRA adapter unmerged;
 - `prpg_img_per_s`: prpg's first pass as `evaluate_run` makes it (`FeatureCache.embed` of a `lazy_personalized`
-  backbone: bf16 autocast where the CPU has it, the batch size measured on this machine, decoding in threads), the
-  same without bf16 (`prpg_fp32_img_per_s`), and with the LoRA folded into the weights (`prpg_merged_img_per_s`, a
-  lever that was measured and not kept).
-Ratio `prpg_vs_reference_loop_uncached` (target >= 2.5x): the median over three interleaved rounds of prpg's
+  backbone: bf16 autocast where the CPU has it, the batch size measured on this machine, decoding in threads, the
+  LoRA folded into the weights as `evaluate_run` does by default), the same without bf16 (`prpg_fp32_img_per_s`), and
+  with and without merging in the same rounds (`merged_vs_unmerged`: the median of the rounds' ratios).
+Ratio `prpg_vs_reference_loop_uncached` (target >= 2.5x): the median over five interleaved rounds of prpg's
 rate over the reference's.
 
 Evaluating the three runs (pretrained + personalized, global tasks; figures off):
@@ -78,15 +78,17 @@ def timed(fn):
     return time.perf_counter() - t
 
 
-def embedding_rates(run, paths, rounds:int=3) -> dict:
+def embedding_rates(run, paths, rounds:int=5) -> dict:
     """Images/s of the reference loop and of prpg's first pass, nothing cached, interleaved over `rounds` (this
-    machine's speed drifts by up to 2x over minutes: the ratio is the median of the rounds' ratios), and once each
-    prpg without bf16 and with the LoRA merged."""
-    import statistics
-    from prpg.evaluate import lazy_personalized
+    machine's speed drifts by up to 2x over minutes: each ratio is the median of the rounds' ratios): prpg as
+    `evaluate_run` builds the personalized backbone (LoRA folded into the weights by default, `merge`), the other way
+    round in the same rounds, and once without bf16."""
+    import inspect, statistics
+    from prpg.evaluate import evaluate_run, lazy_personalized
     from prpg.features import FeatureCache
     from prpg.models import autocast_dtype, best_batch_size
     from prpg.train import load_personalized
+    merge = inspect.signature(evaluate_run).parameters['merge'].default
     unmerged = load_personalized(run)
     dt = autocast_dtype('cpu')
     t = time.perf_counter()
@@ -94,14 +96,18 @@ def embedding_rates(run, paths, rounds:int=3) -> dict:
     measure_s = time.perf_counter() - t
     reference_loop(unmerged, paths[:4])                                # warm-up
     first = lambda bb, **kw: FeatureCache(tempfile.mkdtemp(dir=HOME)).embed(bb, paths, **kw)
-    ref, ours = [], []
+    ref, ours, other = [], [], []
     for _ in range(rounds):
         ref.append(len(paths) / timed(lambda: reference_loop(unmerged, paths)))
-        ours.append(len(paths) / timed(lambda: first(lazy_personalized(run))))
+        ours.append(len(paths) / timed(lambda: first(lazy_personalized(run, merge=merge))))
+        other.append(len(paths) / timed(lambda: first(lazy_personalized(run, merge=not merge))))
+    m, u = (ours, other) if merge else (other, ours)
     return {'reference_loop_img_per_s': statistics.median(ref), 'prpg_img_per_s': statistics.median(ours),
-            'ratio_per_round': [o / r for o, r in zip(ours, ref)],
-            'prpg_merged_img_per_s': len(paths) / timed(lambda: first(lazy_personalized(run, merge=True))),
-            'prpg_fp32_img_per_s': len(paths) / timed(lambda: first(lazy_personalized(run), precision='fp32')),
+            'prpg_merges_lora': merge, 'ratio_per_round': [o / r for o, r in zip(ours, ref)],
+            'prpg_merged_img_per_s': statistics.median(m), 'prpg_unmerged_img_per_s': statistics.median(u),
+            'merged_vs_unmerged_per_round': [a / b for a, b in zip(m, u)],
+            'prpg_fp32_img_per_s': len(paths) / timed(lambda: first(lazy_personalized(run, merge=merge),
+                                                                    precision='fp32')),
             'batch_size_chosen': batch, 'batch_size_fp32_chosen': best_batch_size(unmerged, torch.device('cpu'), None),
             'batch_measure_s': measure_s, 'autocast': str(dt)}
 
@@ -137,7 +143,7 @@ def main():
     results = {'images': len(paths), 'instances': N, **embedding_rates(runs[0], paths), **evaluations(runs)}
     import statistics
     ratios = {'prpg_vs_reference_loop_uncached': statistics.median(results['ratio_per_round']),
-              'merged_vs_unmerged': results['prpg_merged_img_per_s'] / results['prpg_img_per_s'],
+              'merged_vs_unmerged': statistics.median(results['merged_vs_unmerged_per_round']),
               'bf16_vs_fp32': results['prpg_img_per_s'] / results['prpg_fp32_img_per_s'],
               'uncached_vs_cached_eval': results['uncached_eval_s'] / results['cached_eval_seconds']}
     save('eval_throughput', conditions(backbone='dinov2_vits14 (random weights, local folder)', image_size=IMAGE,

@@ -217,7 +217,7 @@ def lazy_personalized(run:str|Path, device=None,
     return LazyBackbone(lambda: load_personalized(run, merge=merge), adapter_recipe(Path(run)/'adapter', merge=merge),
                         device)
 
-# %% ../nbs/32_evaluate.ipynb #ca9d2f8a
+# %% ../nbs/32_evaluate.ipynb #a3114a13
 def evaluate_run(run:str|Path, # a finished training run
                  data_root:str|Path|None=None, # dataset folder (default: from the run's data.json)
                  instance:str|None=None, # target instance (default: from data.json)
@@ -231,6 +231,7 @@ def evaluate_run(run:str|Path, # a finished training run
                  progress:bool=False,
                  reuse:bool=False, # figures=False: reuse `run/eval/results.json` made from the same `eval_inputs`
                  device:str|None=None, # where the backbones (and PerSAM) run: 'cuda', 'cpu'...; None: where they are
+                 merge:bool=True, # evaluate with LoRA folded into the weights (the same function up to rounding)
                 ) -> dict:
     "Global and dense evaluation of a run: pretrained vs personalized; writes `run/eval/` and returns the results."
     run = Path(run)
@@ -240,7 +241,7 @@ def evaluate_run(run:str|Path, # a finished training run
     cache = cache or FeatureCache()
     opts = opts or GlobalOptions()
     pre = pretrained or lazy_backbone(cfg.backbone, cfg.weights, cfg.image_size, cfg.embedding)
-    pers = lazy_personalized(run)
+    pers = lazy_personalized(run, merge=merge)
     if device is not None: pre, pers = pre.to(device), pers.to(device)
     models = {'pretrained': pre, 'personalized': pers}
     dopts = (dense if isinstance(dense, DenseOptions) else DenseOptions()) if dense is not False else None
