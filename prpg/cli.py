@@ -303,7 +303,7 @@ def _demo_data(a, rest) -> int:
     print(build_demo(cfg, check_writable(a.out, 'out'), overwrite=a.overwrite))
     return 0
 
-# %% ../nbs/51_cli.ipynb #be9944f9
+# %% ../nbs/51_cli.ipynb #14caf3c1
 def _triplets(a, rest) -> int:
     job = load_config(TripletsJob, a.config, rest)
     check_writable(job.out_dir, 'out_dir')
@@ -326,13 +326,14 @@ class EvaluateJob:
     options: GlobalOptions = field(default_factory=GlobalOptions)
     dense_tasks: bool = True                  # detection + segmentation (needs train masks and dense test masks)
     dense: DenseOptions = field(default_factory=DenseOptions)
+    merge: bool = True                        # LoRA folded into the weights (same up to rounding); false: unmerged
 
-# %% ../nbs/51_cli.ipynb #fb0eccfb
+# %% ../nbs/51_cli.ipynb #7add113b
 def _evaluate(a, rest) -> int:
     job = load_config(EvaluateJob, a.config, rest)
     if job.run is None: raise PRPGError('give the run folder: prpg evaluate --run runs/train/NAME-HASH')
     res = evaluate_run(job.run, job.data_root, job.instance, opts=job.options,
-                       dense=job.dense if job.dense_tasks else False, progress=True)
+                       dense=job.dense if job.dense_tasks else False, progress=True, merge=job.merge)
     print(format_table(aggregate([res])))
     if res.get('dense_skipped'): print(res['dense_skipped'])
     rd = run_delta(res, load_dataset(res['dataset']))
