@@ -40,7 +40,7 @@ sync: $(STAMP)
 	else echo "nbdev_clean + nbdev_export: tree unchanged"; fi
 
 pytest: $(STAMP)
-	$(BIN)/python -m pytest tests --durations=8
+	$(BIN)/python -m pytest tests --durations=15 --durations-min=0
 
 # The browser test (tests/test_browser.py) drives a widget in Debian's chromium through playwright; voila and
 # playwright come with .[dev]. Never `playwright install` (it downloads browsers).

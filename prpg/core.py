@@ -14,10 +14,11 @@ import yaml
 # %% auto #0
 __all__ = ['STATE_FORMAT', 'CPU_FLAGS', 'PRPGError', 'ConfigError', 'DataError', 'prpg_home', 'cache_dir', 'atomic_write',
            'atomic_dir', 'save_image', 'clean_tmp', 'write_json', 'read_json', 'folder_lock', 'stable_hash',
-           'derive_seed', 'make_rng', 'make_np_rng', 'slugify', 'files_fingerprint', 'text_table', 'run_id',
-           'check_bounds', 'from_dict', 'to_dict', 'parse_overrides', 'read_config_dict', 'yaml_problem', 'load_config',
-           'save_config', 'name_problem', 'safe_name', 'check_writable', 'save_state', 'load_checkpoint',
-           'load_cache_entry', 'is_finished', 'run_checkpoint', 'machine']
+           'derive_seed', 'make_rng', 'make_np_rng', 'build_cache_dir', 'code_fingerprint', 'build_once', 'slugify',
+           'files_fingerprint', 'text_table', 'run_id', 'check_bounds', 'from_dict', 'to_dict', 'parse_overrides',
+           'read_config_dict', 'yaml_problem', 'load_config', 'save_config', 'name_problem', 'safe_name',
+           'check_writable', 'save_state', 'load_checkpoint', 'load_cache_entry', 'is_finished', 'run_checkpoint',
+           'machine']
 
 # %% ../nbs/00_core.ipynb #311bf9b3
 class PRPGError(ValueError):
@@ -181,6 +182,38 @@ def make_rng(seed:int, *parts) -> random.Random:
 def make_np_rng(seed:int, *parts) -> np.random.Generator:
     "A private numpy `Generator` seeded from `derive_seed(seed, *parts)`."
     return np.random.default_rng(derive_seed(seed, *parts))
+
+# %% ../nbs/00_core.ipynb #731f4885
+def build_cache_dir(*parts:str, # sub-folders
+                   ) -> Path:
+    "A folder for builds keyed by content: under `$PRPG_BUILDS` if set, else under `prpg_home()`; created if missing."
+    root = os.environ.get('PRPG_BUILDS')
+    p = (Path(root).expanduser() if root else prpg_home()).joinpath(*parts)
+    p.mkdir(parents=True, exist_ok=True)
+    return p
+
+def code_fingerprint(*modules:str, # modules whose source shapes the build ('prpg.tiny')
+                     packages:tuple=('torch',), # distributions whose version shapes it
+                    ) -> str:
+    "A hash of these modules' source files and these packages' versions (part of a build's key)."
+    import importlib.util
+    from importlib.metadata import version
+    src = [hashlib.sha256(Path(importlib.util.find_spec(m).origin).read_bytes()).hexdigest() for m in modules]
+    return stable_hash([src, [version(p) for p in packages]], 16)
+
+def build_once(path:str|Path, # the build's folder (its name is its key)
+               build, # build(tmp) writes the build into the temporary folder `tmp`
+               done:str, # a file the finished build has
+              ) -> Path:
+    "`path`, built by `build` unless finished; one process builds while the others wait, whole or not at all."
+    from filelock import FileLock
+    path = Path(path)
+    if (path/done).is_file(): return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(path.parent/f'.{path.name}.build.lock')):
+        if not (path/done).is_file():                    # built by another process while this one waited
+            with atomic_dir(path) as tmp: build(tmp)
+    return path
 
 # %% ../nbs/00_core.ipynb #aa1fc2d3
 def slugify(s:str) -> str:

@@ -4,7 +4,7 @@
 
 # %% ../nbs/50_demo.ipynb #18030c95
 from __future__ import annotations
-import dataclasses, time, warnings
+import contextlib, dataclasses, time, types, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,6 +49,7 @@ def _demo_data() -> DemoConfig:
 @dataclass
 class DemoRunConfig:
     "The offline demo job."
+    BOUNDS = {'workers': '>= 0'}
     out: Path = Path('runs/demo')
     data: DemoConfig = field(default_factory=_demo_data)
     triplets: TripletConfig = field(default_factory=lambda: TripletConfig(num_triplets=960, positives='auto',
@@ -67,6 +68,10 @@ class DemoRunConfig:
     evaluate: GlobalOptions = field(default_factory=lambda: GlobalOptions(precision='fp32'))   # fp32 on every CPU
     # `prpg demo --select`: recipes (dotted keys -> lists) tried on the val instances
     select: dict = field(default_factory=dict)
+    # processes that train and evaluate instances side by side, one thread each (0 = one per core; 1 = in this process
+    # with torch's threads): the tiny backbone's small matrices keep a second thread of one process nearly idle, and
+    # one thread per instance gives the same numbers on any number of cores. `data/demo.yaml` sets 0
+    workers: int = 1
 
 # %% ../nbs/50_demo.ipynb #8e3ecaff
 SUMMARY_METRICS = ('classification_ap', 'classification_ap_lookalikes', 'retrieval_ndcg', 'detection_ap',
@@ -170,6 +175,21 @@ def _demo_data(cfg:DemoRunConfig, steps:_Steps, verbose:bool) -> tuple:
                         'for a pretrained model like DINOv2.')}
     return ds, insts, summary
 
+# %% ../nbs/50_demo.ipynb #93b64e2d
+@contextlib.contextmanager
+def _workers(cfg:DemoRunConfig, n:int):
+    """An ordered, lazy `map` for `n` jobs: over `cfg.workers` one-thread processes (0 = one per core), or in this
+    process with torch's threads when `workers` is 1 or the machine has one core."""
+    import multiprocessing as mp, os, torch
+    from concurrent.futures import ProcessPoolExecutor
+    cores = os.cpu_count() or 1
+    if cfg.workers == 1 or cores == 1:
+        yield map
+        return
+    with ProcessPoolExecutor(min(max(n, 1), cfg.workers or cores), mp.get_context('spawn'), torch.set_num_threads,
+                             (1,)) as pool:
+        yield pool.map
+
 # %% ../nbs/50_demo.ipynb #19104b34
 def _demo_cutpaste(cfg:DemoRunConfig, ds, insts:list, out:Path, summary:dict, steps:_Steps, verbose:bool) -> tuple:
     "Cut/paste positives (and distractor scenes) for every instance; returns (positive roots, scene-negatives root)."
@@ -216,23 +236,37 @@ def _demo_train(cfg:DemoRunConfig, insts:list, trip:dict, out:Path, summary:dict
         gp = demo_generic_path(progress=verbose)
         steps(f'generic backbone (tiny self-supervised ViT; a stand-in, not a pretrained model): {gp} '
               f'({time.time() - t3:.1f}s)')
-    t4, runs = time.time(), {}
-    for inst in tqdm(insts, desc='personalizing', disable=not verbose):
-        runs[inst] = train(dataclasses.replace(cfg.train, triplets=trip[inst], name=inst, out_root=out/'runs'))
+    t4 = time.time()
+    jobs = [dataclasses.replace(cfg.train, triplets=trip[i], name=i, out_root=out/'runs') for i in insts]
+    with _workers(cfg, len(jobs)) as pmap:
+        runs = dict(zip(insts, tqdm(pmap(train, jobs), total=len(jobs), desc='personalizing', disable=not verbose)))
     summary['runs'] = {i: str(r) for i, r in runs.items()}
     summary['stages_done'].append('train')
     steps(f'train: {len(runs)} LoRA adapters ({time.time() - t4:.1f}s)')
     return runs
 
+# %% ../nbs/50_demo.ipynb #b5cd9db1
+def _evaluate_one(job:tuple) -> tuple:
+    """One run, pretrained vs personalized (reusing its `eval/results.json` when nothing changed); returns the results
+    and the (hits, computed) counts of the global and dense feature caches, which the processes share on disk."""
+    tc, opts, dense, run = job
+    cache, dcache = FeatureCache(), DenseCache()
+    pre = lazy_backbone(tc.backbone, tc.weights, tc.image_size, tc.embedding)   # built only if an embedding is missing
+    res = evaluate_run(run, cache=cache, pretrained=pre, figures=False, opts=opts, dense=dense, dense_cache=dcache,
+                       reuse=True)
+    return res, (cache.hits, cache.misses, dcache.hits, dcache.misses)
+
 # %% ../nbs/50_demo.ipynb #277ce0f8
 def _demo_evaluate(cfg:DemoRunConfig, runs:dict, out:Path, summary:dict, steps:_Steps, verbose:bool):
     """Pretrained vs personalized on every run (a rerun reuses each run's results.json when nothing changed), then the
     report."""
-    t5, cache, dcache = time.time(), FeatureCache(), DenseCache()
-    # built only if some embedding is missing
-    pre = lazy_backbone(cfg.train.backbone, cfg.train.weights, cfg.train.image_size, cfg.train.embedding)
-    results = [evaluate_run(r, cache=cache, pretrained=pre, figures=False, opts=cfg.evaluate, dense=cfg.dense,
-                            dense_cache=dcache, reuse=True) for r in runs.values()]
+    from prpg.demo import _evaluate_one as one         # by its module's name: worker processes import it
+    t5, jobs = time.time(), [(cfg.train, cfg.evaluate, cfg.dense, r) for r in runs.values()]
+    with _workers(cfg, len(jobs)) as pmap:
+        done = list(pmap(one, jobs[:1]))                              # the pretrained features, computed once
+        done += list(pmap(one, jobs[1:]))
+    results, counts = [r for r, _ in done], np.sum([c for _, c in done], axis=0, dtype=int)
+    cache, dcache = (types.SimpleNamespace(hits=h, misses=m) for h, m in (counts[:2], counts[2:]))
     rows = report(results, out/'report')
     summary.update(_summarize(results))
     summary['report'] = str(out/'report')

@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-from .core import ConfigError, DataError, cache_dir, make_np_rng, stable_hash, write_json, read_json, atomic_dir
+from .core import (ConfigError, DataError, build_cache_dir, build_once, code_fingerprint, make_np_rng, stable_hash,
+                       write_json, read_json, atomic_dir)
 from .data import SHIFTS
 
 # %% auto #0
@@ -338,8 +339,10 @@ def _files_hash(root:Path) -> dict:
             for p in sorted(root.rglob('*')) if p.is_file() and p.name != 'manifest.json'}
 
 def demo_root(cfg:DemoConfig) -> Path:
-    "Where the build of `cfg` is cached: `PRPG_HOME/datasets/demo-<hash>`."
-    return cache_dir('datasets')/f'demo-{stable_hash([DEMO_VERSION, asdict(cfg)], 12)}'
+    """Where the build of `cfg` is cached: `build_cache_dir('datasets')/demo-<hash>`, the hash of `cfg` and of this
+    module's source (its seeds come from `prpg.core`, whose derivation is pinned by a test)."""
+    key = [DEMO_VERSION, asdict(cfg), code_fingerprint('prpg.demo_data', packages=('pillow', 'numpy'))]
+    return build_cache_dir('datasets')/f'demo-{stable_hash(key, 12)}'
 
 # %% ../nbs/02_demo_data.ipynb #12405a49
 def build_demo(cfg:DemoConfig|None=None, # parameters (defaults: 3 categories x 4 instances)
@@ -350,7 +353,9 @@ def build_demo(cfg:DemoConfig|None=None, # parameters (defaults: 3 categories x 
     "Build (or reuse) the offline demo benchmark; returns its folder."
     cfg = cfg or DemoConfig()
     cfg.validate()
-    root = Path(root) if root else demo_root(cfg)
+    if root is None:                                 # the shared cache: one process builds, the others wait for it
+        return build_once(demo_root(cfg), lambda tmp: _build_into(cfg, tmp, progress), 'manifest.json')
+    root = Path(root)
     man = root/'manifest.json'
     if man.is_file() and not overwrite:
         m = read_json(man)
@@ -361,10 +366,12 @@ def build_demo(cfg:DemoConfig|None=None, # parameters (defaults: 3 categories x 
         raise DataError(f'{root}: folder exists and is not a demo build (no manifest.json); prpg replaces only folders '
                         f'it made, even with overwrite. Choose a new or empty folder.')
     root.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_dir(root) as tmp:                    # whole or not at all; replaces only a build checked above
-        _write_demo(cfg, tmp, progress)
-        write_json(tmp/'manifest.json', {'version': DEMO_VERSION, 'config': asdict(cfg), 'files': _files_hash(tmp)})
+    with atomic_dir(root) as tmp: _build_into(cfg, tmp, progress)   # whole or nothing; replaces a build checked above
     return root
+
+def _build_into(cfg:DemoConfig, tmp:Path, progress:bool):
+    _write_demo(cfg, tmp, progress)
+    write_json(tmp/'manifest.json', {'version': DEMO_VERSION, 'config': asdict(cfg), 'files': _files_hash(tmp)})
 
 # %% ../nbs/02_demo_data.ipynb #d514fd2c
 def _save(im:Image.Image, p:Path):

@@ -12,7 +12,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .core import atomic_dir, cache_dir, make_np_rng, stable_hash, write_json
+from .core import build_cache_dir, build_once, code_fingerprint, make_np_rng, stable_hash, write_json
 from .demo_data import CATEGORIES, benchmark_half, random_spec, render_scene
 
 # %% auto #0
@@ -111,7 +111,7 @@ class GenericConfig:
     depth: int = 4
     heads: int = 4
     steps: int = 400
-    batch_size: int = 64             # scenes per step (two views each)
+    batch_size: int = 32             # scenes per step (two views each)
     lr: float = 1e-3
     tau: float = 0.2
     hue: float = 0.5
@@ -175,14 +175,15 @@ def pretrain_generic(cfg:GenericConfig, out:str|Path, progress:bool=True) -> Pat
 
 # %% ../nbs/06_generic.ipynb #cf799145
 def demo_generic_path(cfg:GenericConfig|None=None, progress:bool=True) -> Path:
-    "Folder of the demo's generic backbone, pretrained on first use and cached under `PRPG_HOME/backbones`."
+    """Folder of the demo's generic backbone, pretrained on first use under `build_cache_dir('backbones')`, keyed on
+    its config, the source that draws and trains it, the libraries' versions and torch's CPU kernels."""
     cfg = cfg or GenericConfig()
-    p = cache_dir('backbones')/f'demo-generic-v{GENERIC_VERSION}-{stable_hash(asdict(cfg), 10)}'
-    if (p/'prpg_generic.json').is_file(): return p
-    with atomic_dir(p) as tmp:                       # whole or not at all
+    code = code_fingerprint('prpg.generic', 'prpg.demo_data', packages=('torch', 'timm', 'numpy', 'pillow'))
+    key = stable_hash([asdict(cfg), code, torch.backends.cpu.get_cpu_capability()], 10)
+    def build(tmp:Path):
         if progress: print('pretraining the demo\'s generic backbone (once; a few CPU minutes)...')
         pretrain_generic(cfg, tmp, progress)
         write_json(tmp/'prpg_generic.json', {'config': asdict(cfg), 'version': GENERIC_VERSION,
             'note': 'toy generic backbone for the offline demo: a tiny ViT pretrained self-supervised on drawn '
                     'objects; not a pretrained model'})
-    return p
+    return build_once(build_cache_dir('backbones')/f'demo-generic-v{GENERIC_VERSION}-{key}', build, 'prpg_generic.json')

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import torch
 
-from .core import ConfigError, cache_dir, atomic_dir
+from .core import ConfigError, build_cache_dir, build_once, code_fingerprint
 
 # %% auto #0
 __all__ = ['TINY_BUILDERS', 'TINY_VERSION', 'tiny_clip_tokenizer', 'save_tiny', 'tiny_path']
@@ -224,8 +224,8 @@ def save_tiny(kind:str, # a key of `TINY_BUILDERS`
 
 # %% ../nbs/03_tiny.ipynb #daf8b083
 def tiny_path(kind:str, seed:int=0) -> Path:
-    "Folder of the cached tiny model of `kind` (built on first use under `PRPG_HOME/tiny`)."
-    p = cache_dir('tiny')/f'{kind}-s{seed}-v{TINY_VERSION}'
-    if not (p/'prpg_tiny.json').is_file():
-        with atomic_dir(p) as tmp: save_tiny(kind, tmp, seed)     # whole or not at all
-    return p
+    """Folder of the cached tiny model of `kind`, built on first use under `build_cache_dir('tiny')` and keyed on this
+    module's source and the versions of the libraries that write it."""
+    key = code_fingerprint('prpg.tiny', packages=('torch', 'transformers', 'diffusers', 'timm'))
+    return build_once(build_cache_dir('tiny')/f'{kind}-s{seed}-v{TINY_VERSION}-{key[:10]}',
+                      lambda tmp: save_tiny(kind, tmp, seed), 'prpg_tiny.json')

@@ -14,11 +14,19 @@ from prpg.demo_data import DemoConfig, build_demo
 from prpg.tiny import tiny_path
 from prpg.triplets import TripletConfig, make_triplets
 
+from cli_fork import run_prpg
+
 PRPG = str(Path(sys.executable).parent/'prpg')
 TRAIN = ['--backbone', 'dinov2_vits14', '--weights', str(tiny_path('timm_dinov2')), '--image_size', '56', '--batch_size', '4',
          '--epochs', '1', '--lora.r', '2', '--out_root', 'runs', '--progress', 'false']
 
 def prpg(cwd, *args):
+    env = {**os.environ, 'PRPG_HOME': str(Path(cwd)/'home')}
+    r = run_prpg(args, cwd=cwd, env=env)          # a fresh process forked after prpg's imports (cli_fork)
+    return r.returncode, r.stdout, r.stderr
+
+def real_prpg(cwd, *args):
+    "The console script itself, as a new process."
     env = {**os.environ, 'PRPG_HOME': str(Path(cwd)/'home')}
     r = subprocess.run([PRPG, *map(str, args)], capture_output=True, text=True, cwd=cwd, env=env)
     return r.returncode, r.stdout, r.stderr
@@ -147,7 +155,7 @@ def test_evaluate_works_from_another_directory(world, tmp_path):
     run = run_dir(w)
     assert Path(json.loads((run/'data.json').read_text())['dataset']).is_absolute()
     elsewhere = tmp_path/'elsewhere'; elsewhere.mkdir()
-    code, out, err = prpg(elsewhere, 'evaluate', '--run', run, '--dense_tasks', 'false')
+    code, out, err = real_prpg(elsewhere, 'evaluate', '--run', run, '--dense_tasks', 'false')
     assert code == 0, err
     moved = tmp_path/'moved'; shutil.move(w, moved)                 # run and data moved together: the relative path
     code, out, err = prpg(elsewhere, 'evaluate', '--run', run_dir(moved), '--dense_tasks', 'false')

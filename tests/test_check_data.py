@@ -1,5 +1,5 @@
 "`prpg check-data` on a corpus of broken datasets made here: each kind of bad input is found and named."
-import json, shutil, subprocess, sys
+import json, shutil
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +10,8 @@ from prpg.core import DataError
 from prpg.data import load_dataset, check_dataset
 from prpg.demo_data import DemoConfig, build_demo
 
-PRPG = str(Path(sys.executable).parent/'prpg')
+from cli_fork import run_prpg
+
 SHARED = Path(__file__).resolve().parents[2]/'shared'/'data'/'dreambench'
 SMALL = DemoConfig(seed=1, categories=['mug', 'shoe'], instances_per_category=2, n_test_per_shift=1,
                    n_dense_per_shift=1, n_negatives=3, width=48, height=40)
@@ -24,7 +25,7 @@ def ds(clean, tmp_path):
     root = tmp_path/'ds'; shutil.copytree(clean, root); return root
 
 def check(root, *args):
-    r = subprocess.run([PRPG, 'check-data', str(root), *args], capture_output=True, text=True)
+    r = run_prpg(['check-data', str(root), *args])    # a fresh process forked after prpg's imports (cli_fork)
     return r.returncode, r.stdout + r.stderr
 
 def first(root, split='train'):
@@ -113,7 +114,7 @@ def test_many_problems_reported_together(ds):
 def test_bad_command_line(tmp_path):
     code, out = check(tmp_path/'nope')
     assert code == 1 and 'not found' in out
-    r = subprocess.run([PRPG, 'demo', '--triplets.nope', '1'], capture_output=True, text=True)
+    r = run_prpg(['demo', '--triplets.nope', '1'])
     assert r.returncode == 2 and "unknown key 'nope'" in r.stderr
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason='../shared/data/dreambench is absent')

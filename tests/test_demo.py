@@ -5,16 +5,22 @@ The conclusions are read from the paired intervals over the 16 test-class instan
 (that margin flipped sign between CPUs in an earlier demo). Every stage runs in fp32, but last-bit kernel differences between AVX2
 and AVX-512 grow through training, so the numbers move between machines; what is asserted held both in an AVX-512 run and in an
 AVX2-kernel run (README, nbs/50_demo.ipynb): every metric better (its interval above 0), classification improved on at least 80 %
-of the instances, and a look-alike gain of at least 0.15 with at least 80 % improved (+0.358 in both runs)."""
+of the instances, and a look-alike gain of at least 0.15 with at least 80 % improved.
+
+The demo writes into a folder keyed on all of prpg's source, data/demo.yaml, the libraries and torch's kernels
+(`conftest.keyed_dir`): a cold run computes every stage, and a later run of the same tree finds the finished demo
+there and checks the reuse path and the same verdicts in seconds, as `make demo` run twice does."""
 import json, math, subprocess, sys
 from pathlib import Path
+
+from conftest import keyed_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 PRPG = str(Path(sys.executable).parent/'prpg')
 METRICS = ('classification_ap', 'classification_ap_lookalikes', 'retrieval_ndcg', 'detection_ap', 'segmentation_ap')
 
-def test_demo_end_to_end(tmp_path):
-    out = tmp_path/'demo'
+def test_demo_end_to_end():
+    out = keyed_dir('demo', ROOT/'data'/'demo.yaml')/'demo'
     r = subprocess.run([PRPG, 'demo', '--config', str(ROOT/'data'/'demo.yaml'), '--out', str(out)], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr[-3000:]
     s = json.loads((out/'summary.json').read_text())

@@ -2,7 +2,8 @@
 instance's separation from its same-category look-alikes on held-out test images, for most instances: the paired
 difference's bootstrap interval lies above 0 (never a raw margin between two means). fp32 throughout (no bf16 on
 some CPUs and fp32 on others). (Real-only triplets: no generator; hard negatives from the other
-instances' reference photos.)"""
+instances' reference photos.) The runs go to a folder keyed on prpg's source and the libraries (`conftest.keyed_dir`):
+a later run of the same tree reuses the finished runs through `train`'s own reuse and evaluates them again."""
 import json, warnings
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from prpg.generic import demo_generic_path
 from prpg.triplets import TripletConfig, make_triplets
 from prpg.stats import paired_delta
 
+from conftest import keyed_dir
+
 ROOT = Path(__file__).resolve().parents[1]
 
 def lookalike_ap(bb, ds, inst):
@@ -27,7 +30,8 @@ def lookalike_ap(bb, ds, inst):
     e = embed_images(bb, [p for p, _ in tests], precision='fp32')
     return average_precision_score([y for _, y in tests], (e @ refs.T).max(1).values.numpy())
 
-def test_personalization_beats_generic(tmp_path):
+def test_personalization_beats_generic():
+    out = keyed_dir('personalization')
     ds = load_dataset(build_demo(DemoConfig(), progress=False))
     generic = load_backbone('demo_generic')
     assert (Path(demo_generic_path())/'prpg_generic.json').is_file()
@@ -35,13 +39,13 @@ def test_personalization_beats_generic(tmp_path):
     for inst in ds.instances[::2]:                      # 6 of the 12 instances, 2 per category
         with warnings.catch_warnings():
             warnings.simplefilter('ignore')
-            csv = make_triplets(ds, inst, tmp_path/f'{inst}.csv',
+            csv = make_triplets(ds, inst, out/f'{inst}.csv',
                                 TripletConfig(num_triplets=960, positives='real', distinct=True, hard_negative_frac=0.5))
         run = train(make_train_config(triplets=csv, backbone='demo_generic', lr=1e-3, batch_size=16, epochs=1, precision='fp32',
-                                      out_root=tmp_path/'runs', progress=False))
+                                      out_root=out/'runs', progress=False))
         rows.append((inst, lookalike_ap(generic, ds, inst), lookalike_ap(load_personalized(run), ds, inst)))
-    out = ROOT/'runs'/'test-reports'; out.mkdir(parents=True, exist_ok=True)
-    (out/'personalization.json').write_text(json.dumps([dict(zip(('instance', 'generic_ap', 'personalized_ap'), r)) for r in rows], indent=1))
+    rep = ROOT/'runs'/'test-reports'; rep.mkdir(parents=True, exist_ok=True)
+    (rep/'personalization.json').write_text(json.dumps([dict(zip(('instance', 'generic_ap', 'personalized_ap'), r)) for r in rows], indent=1))
     print('\ninstance                         generic  personalized')
     for i, g, p in rows: print(f'{i:32s} {g:.3f}    {p:.3f}')
     g, p = np.array([r[1] for r in rows]), np.array([r[2] for r in rows])

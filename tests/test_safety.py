@@ -1,6 +1,6 @@
 """Files other people place (checkpoints, folders) never run code and are never deleted: each case exits 2 with one line
 naming the file, and leaves everything as it was."""
-import os, subprocess, sys
+import os
 from pathlib import Path
 
 import torch
@@ -10,12 +10,13 @@ from prpg.demo_data import DemoConfig, build_demo
 from prpg.tiny import tiny_path
 from prpg.triplets import TripletConfig, make_triplets
 
-PRPG = str(Path(sys.executable).parent/'prpg')
+from cli_fork import run_prpg
+
 SMALL = DemoConfig(seed=2, categories=['mug', 'shoe'], instances_per_category=2, n_test_per_shift=1,
                    n_dense_per_shift=1, n_negatives=3, width=48, height=48)
 
 def prpg(*args):
-    r = subprocess.run([PRPG, *map(str, args)], capture_output=True, text=True)
+    r = run_prpg(args)                                # a fresh process forked after prpg's imports (cli_fork)
     return r.returncode, r.stdout, r.stderr
 
 def listing(root: Path) -> dict:
@@ -78,7 +79,7 @@ import pytest
 
 @pytest.mark.parametrize('args,names', BAD_ARGS, ids=[' '.join(a[:1] + a[-2:]) for a, _ in BAD_ARGS])
 def test_bad_value_is_one_line_and_writes_nothing(tmp_path, args, names):
-    r = subprocess.run([PRPG, *args], capture_output=True, text=True, cwd=tmp_path)
+    r = run_prpg(args, cwd=tmp_path)
     lines = r.stderr.strip().splitlines()
     assert r.returncode == 2 and len(lines) == 1 and names in lines[0], r.stderr
     assert list(tmp_path.iterdir()) == []                           # nothing written

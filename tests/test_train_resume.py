@@ -9,6 +9,8 @@ from prpg.demo_data import DemoConfig, build_demo
 from prpg.tiny import tiny_path
 from prpg.triplets import TripletConfig, make_triplets
 
+from cli_fork import run_prpg
+
 PRPG = str(Path(sys.executable).parent/'prpg')
 
 def _config(tmp_path, **kw) -> Path:
@@ -50,13 +52,15 @@ def test_kill_and_resume(tmp_path):
     assert 'reusing finished run' in r2.stdout
 
 def test_two_trains_at_once_leave_one_complete_run(tmp_path):
-    "A second `prpg train` on the same inputs while the first runs exits 2 with one line naming the holder; the first finishes whole."
-    cfg = _config(tmp_path, epochs=6, checkpoint_every=50)                # 1200 steps: long enough to overlap
+    """A second `prpg train` on the same inputs while the first runs exits 2 with one line naming the holder; the first finishes whole.
+    The first is the console script in a process of its own; the second and third are forked after prpg's imports (cli_fork), so
+    the second reaches the lock within a second of the first's first step, while the first still has 599 steps to go."""
+    cfg = _config(tmp_path, epochs=3, checkpoint_every=50)                # 600 steps: long enough to overlap
     a = subprocess.Popen([PRPG, 'train', '--config', str(cfg)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 300
     while time.time() < deadline and a.poll() is None and not list((tmp_path/'runs').glob('*/metrics.csv')):
         time.sleep(0.02)                                         # A owns the run and is training
-    b = subprocess.run([PRPG, 'train', '--config', str(cfg)], capture_output=True, text=True)
+    b = run_prpg(['train', '--config', cfg])
     a_running = a.poll() is None
     out, err = a.communicate(timeout=600)
     assert a.returncode == 0, err
@@ -66,6 +70,6 @@ def test_two_trains_at_once_leave_one_complete_run(tmp_path):
     assert 'Traceback' not in b.stderr
     run, = [p for p in (tmp_path/'runs').iterdir() if not p.name.startswith('.')]
     steps = [int(x['step']) for x in csv.DictReader(open(run/'metrics.csv'))]
-    assert steps == list(range(1, 1201)) and json.loads((run/'done.json').read_text())['steps'] == 1200
-    c = subprocess.run([PRPG, 'train', '--config', str(cfg)], capture_output=True, text=True)
+    assert steps == list(range(1, 601)) and json.loads((run/'done.json').read_text())['steps'] == 600
+    c = run_prpg(['train', '--config', cfg])
     assert c.returncode == 0 and 'reusing finished run' in c.stdout       # the lock went with the first process
