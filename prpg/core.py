@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #dee07fe1
 from __future__ import annotations
-import contextlib, dataclasses, difflib, hashlib, json, os, random, re, socket, tempfile, time, types
+import contextlib, dataclasses, difflib, functools, hashlib, json, os, random, re, socket, tempfile, time, types
 from pathlib import Path
 from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
@@ -192,14 +192,18 @@ def build_cache_dir(*parts:str, # sub-folders
     p.mkdir(parents=True, exist_ok=True)
     return p
 
+@functools.lru_cache(maxsize=None)                     # a process's source does not change under it
 def code_fingerprint(*modules:str, # modules whose source shapes the build ('prpg.tiny')
-                     packages:tuple=('torch',), # distributions whose version shapes it
+                     packages:tuple=('torch',), # distributions whose version shapes it (None where not installed)
                     ) -> str:
     "A hash of these modules' source files and these packages' versions (part of a build's key)."
     import importlib.util
-    from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
+    def ver(p):
+        try: return version(p)
+        except PackageNotFoundError: return None
     src = [hashlib.sha256(Path(importlib.util.find_spec(m).origin).read_bytes()).hexdigest() for m in modules]
-    return stable_hash([src, [version(p) for p in packages]], 16)
+    return stable_hash([src, [ver(p) for p in packages]], 16)
 
 def build_once(path:str|Path, # the build's folder (its name is its key)
                build, # build(tmp) writes the build into the temporary folder `tmp`

@@ -22,8 +22,10 @@ PACKAGES = ('torch', 'timm', 'peft', 'transformers', 'numpy', 'pillow', 'scipy',
 def keyed_dir(name:str, *inputs:Path) -> Path:
     """A folder under the machine's builds for a test's outputs that are a pure function of prpg's code: keyed on every
     source file of the package, the given input files, the libraries' versions and torch's CPU kernels, so any change to
-    any of them starts from an empty folder, and an unchanged tree reuses what an earlier run finished there."""
-    import torch
+    any of them starts from an empty folder, and an unchanged tree reuses what an earlier run finished there. The calling
+    test's own file is one of the inputs."""
+    import inspect, torch
+    inputs = (*inputs, Path(inspect.stack()[1].filename))
     h = hashlib.sha256()
     for p in sorted((ROOT/'prpg').rglob('*.py')) + [Path(p) for p in inputs]:
         h.update(p.relative_to(ROOT).as_posix().encode() if p.is_relative_to(ROOT) else p.name.encode())
