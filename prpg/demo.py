@@ -4,7 +4,7 @@
 
 # %% ../nbs/50_demo.ipynb #18030c95
 from __future__ import annotations
-import contextlib, dataclasses, time, warnings
+import contextlib, dataclasses, time, types, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,9 +68,9 @@ class DemoRunConfig:
     evaluate: GlobalOptions = field(default_factory=lambda: GlobalOptions(precision='fp32'))   # fp32 on every CPU
     # `prpg demo --select`: recipes (dotted keys -> lists) tried on the val instances
     select: dict = field(default_factory=dict)
-    # processes that train instances side by side, one thread each (0 = one per core; 1 = in this process with torch's
-    # threads): the tiny backbone's small matrices keep a second thread of one process nearly idle, and one thread per
-    # instance gives the same adapters on any number of cores. `data/demo.yaml` sets 0
+    # processes that train and evaluate instances side by side, one thread each (0 = one per core; 1 = in this process
+    # with torch's threads): the tiny backbone's small matrices keep a second thread of one process nearly idle, and
+    # one thread per instance gives the same numbers on any number of cores. `data/demo.yaml` sets 0
     workers: int = 1
 
 # %% ../nbs/50_demo.ipynb #8e3ecaff
@@ -245,15 +245,28 @@ def _demo_train(cfg:DemoRunConfig, insts:list, trip:dict, out:Path, summary:dict
     steps(f'train: {len(runs)} LoRA adapters ({time.time() - t4:.1f}s)')
     return runs
 
+# %% ../nbs/50_demo.ipynb #05058f3e
+def _evaluate_one(job:tuple) -> tuple:
+    """One run, pretrained vs personalized (reusing its `eval/results.json` when nothing changed); returns the results
+    and the (hits, computed) counts of the global and dense feature caches, which the processes share on disk."""
+    tc, opts, dense, run = job
+    cache, dcache = FeatureCache(), DenseCache()
+    pre = lazy_backbone(tc.backbone, tc.weights, tc.image_size, tc.embedding)   # built only if an embedding is missing
+    res = evaluate_run(run, cache=cache, pretrained=pre, figures=False, opts=opts, dense=dense, dense_cache=dcache,
+                       reuse=True)
+    return res, (cache.hits, cache.misses, dcache.hits, dcache.misses)
+
 # %% ../nbs/50_demo.ipynb #277ce0f8
 def _demo_evaluate(cfg:DemoRunConfig, runs:dict, out:Path, summary:dict, steps:_Steps, verbose:bool):
     """Pretrained vs personalized on every run (a rerun reuses each run's results.json when nothing changed), then the
     report."""
-    t5, cache, dcache = time.time(), FeatureCache(), DenseCache()
-    # built only if some embedding is missing
-    pre = lazy_backbone(cfg.train.backbone, cfg.train.weights, cfg.train.image_size, cfg.train.embedding)
-    results = [evaluate_run(r, cache=cache, pretrained=pre, figures=False, opts=cfg.evaluate, dense=cfg.dense,
-                            dense_cache=dcache, reuse=True) for r in runs.values()]
+    from prpg.demo import _evaluate_one as one         # by its module's name: worker processes import it
+    t5, jobs = time.time(), [(cfg.train, cfg.evaluate, cfg.dense, r) for r in runs.values()]
+    # the first run computes the pretrained features the others reuse: in this process, on all of torch's threads
+    done = list(map(one, jobs[:1]))
+    with _workers(cfg, len(jobs) - 1) as pmap: done += list(pmap(one, jobs[1:]))
+    results, counts = [r for r, _ in done], np.sum([c for _, c in done], axis=0, dtype=int)
+    cache, dcache = (types.SimpleNamespace(hits=h, misses=m) for h, m in (counts[:2], counts[2:]))
     rows = report(results, out/'report')
     summary.update(_summarize(results))
     summary['report'] = str(out/'report')

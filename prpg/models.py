@@ -505,9 +505,11 @@ def embed_images(bb:Backbone, # the backbone (its embedding mode is used)
     # decoding threads only on cores the model leaves free: on a CPU whose cores torch uses, they slowed it by 10-15 %
     spare = (os.cpu_count() or 1) - (torch.get_num_threads() if device.type == 'cpu' else 0)
     workers = max(0, min(4, spare))
-    with ThreadPoolExecutor(max(1, workers)) as ex:     # PIL decoding releases the GIL
+    # PIL decoding releases the GIL. The batch ahead is assembled in a thread of its own: submitting its images to the
+    # pool that runs it deadlocked when that pool had one thread (torch on all cores but one)
+    with ThreadPoolExecutor(max(1, workers)) as ex, ThreadPoolExecutor(1) as one:
         load = lambda b: torch.stack(list(ex.map(pre, b)))
-        ahead = (lambda b: ex.submit(load, b)) if workers else _Now
+        ahead = (lambda b: one.submit(load, b)) if workers else _Now
         nxt = ahead(batches[0]) if batches else None
         try:
             for i in tqdm(range(len(batches)), disable=not progress, desc='embedding', leave=False):
