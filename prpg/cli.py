@@ -8,7 +8,7 @@ import argparse, errno, os, sys, traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .core import ConfigError, PRPGError, check_writable, load_config, read_json, safe_name, yaml_problem
+from .core import ConfigError, PRPGError, check_writable, load_config, read_json, read_yaml, safe_name
 from .data import check_dataset, load_dataset
 from .demo_data import DemoConfig, build_demo
 from .triplets import TripletConfig, make_triplets
@@ -266,18 +266,16 @@ def _generate(a, rest) -> int:
 
 # %% ../nbs/51_cli.ipynb #a5a30ae0
 def _sweep(a, rest) -> int:
-    import yaml
     d = {k: v for k,
          v in (('notebook', a.notebook), ('out', a.out), ('executor', a.executor), ('jobs', a.jobs)) if v is not None}
     if a.grid is not None:
         gp = Path(a.grid)
         if not gp.is_file():
             raise PRPGError(f'{gp}: grid file not found (a YAML mapping of notebook parameters to lists).')
-        try: d['grid'] = yaml.safe_load(gp.read_text())
-        except yaml.YAMLError as e: raise PRPGError(f'{gp}: not valid YAML ({yaml_problem(e)}).') from None
-    from prpg.core import parse_overrides, read_config_dict, from_dict
-    base = read_config_dict(a.config) if a.config else {}
-    cfg = from_dict(SweepConfig, {**base, **d, **parse_overrides(rest)}, 'sweep')
+        d['grid'] = read_yaml(gp)
+    from prpg.core import read_config_dict, from_dict
+    # the file, then dotted keys (--slurm.slurm_partition gpu), then the named options
+    cfg = from_dict(SweepConfig, {**read_config_dict(a.config, rest), **d}, 'sweep')
     r = sweep(cfg)
     return 0 if not r['failed'] else 1
 

@@ -6,19 +6,20 @@
 from __future__ import annotations
 import contextlib, dataclasses, difflib, functools, hashlib, json, os, random, re, socket, tempfile, time, types
 from pathlib import Path
+from collections.abc import Hashable
 from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
 import numpy as np
 import yaml
 
 # %% auto #0
-__all__ = ['STATE_FORMAT', 'CPU_FLAGS', 'PRPGError', 'ConfigError', 'DataError', 'prpg_home', 'cache_dir', 'atomic_write',
-           'atomic_dir', 'save_image', 'clean_tmp', 'write_json', 'read_json', 'folder_lock', 'stable_hash',
-           'derive_seed', 'make_rng', 'make_np_rng', 'build_cache_dir', 'code_fingerprint', 'build_once', 'slugify',
-           'files_fingerprint', 'text_table', 'run_id', 'check_bounds', 'from_dict', 'to_dict', 'parse_overrides',
-           'read_config_dict', 'yaml_problem', 'load_config', 'save_config', 'name_problem', 'safe_name',
-           'check_writable', 'save_state', 'load_checkpoint', 'load_cache_entry', 'is_finished', 'run_checkpoint',
-           'machine']
+__all__ = ['YAML_MAX_BYTES', 'YAML_MAX_VALUES', 'STATE_FORMAT', 'CPU_FLAGS', 'PRPGError', 'ConfigError', 'DataError', 'prpg_home',
+           'cache_dir', 'atomic_write', 'atomic_dir', 'save_image', 'clean_tmp', 'write_json', 'read_json',
+           'folder_lock', 'stable_hash', 'derive_seed', 'make_rng', 'make_np_rng', 'build_cache_dir',
+           'code_fingerprint', 'build_once', 'slugify', 'files_fingerprint', 'text_table', 'run_id', 'check_bounds',
+           'from_dict', 'to_dict', 'parse_overrides', 'read_config_dict', 'yaml_problem', 'load_config', 'save_config',
+           'read_yaml', 'name_problem', 'safe_name', 'check_writable', 'save_state', 'load_checkpoint',
+           'load_cache_entry', 'is_finished', 'run_checkpoint', 'machine']
 
 # %% ../nbs/00_core.ipynb #311bf9b3
 class PRPGError(ValueError):
@@ -442,8 +443,7 @@ def read_config_dict(path:str|Path|None=None, # YAML file (optional)
     if path is not None:
         path = Path(path)
         if not path.is_file(): raise ConfigError(f'{path}: config file not found.')
-        try: d = yaml.safe_load(path.read_text(encoding='utf-8')) or {}
-        except yaml.YAMLError as e: raise ConfigError(f'{path}: not valid YAML ({yaml_problem(e)}).') from None
+        d = read_yaml(path) or {}
         if not isinstance(d, dict): raise ConfigError(f'{path}: expected key: value pairs at the top level.')
     if isinstance(overrides, list): overrides = parse_overrides(overrides)
     for k, v in (overrides or {}).items():          # dotted keys reach nested configs: --triplets.seed 3
@@ -475,6 +475,52 @@ def load_config(cls, # the config dataclass
 def save_config(cfg, path) -> Path:
     "Write a config dataclass as YAML (atomically)."
     return atomic_write(path, yaml.safe_dump(to_dict(cfg), sort_keys=False))
+
+# %% ../nbs/00_core.ipynb #3eacdc75
+YAML_MAX_BYTES, YAML_MAX_VALUES = 4 << 20, 200_000
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    "safe_load's loader, refusing a key given twice in one mapping (plain YAML keeps the last without a word)."
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for k, _ in node.value:
+            key = self.construct_object(k, deep=deep)
+            if not isinstance(key, Hashable): continue
+            if key in seen:
+                raise yaml.constructor.ConstructorError(None, None, f'the key {key!r} is given twice', k.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+def _values_within(obj, limit:int) -> bool:
+    "Whether `obj` holds at most `limit` values, counting an aliased value at each place it appears (no recursion)."
+    stack, n = [obj], 0
+    while stack:
+        o = stack.pop()
+        n += 1
+        if n > limit: return False
+        if isinstance(o, dict): stack.extend([*o.keys(), *o.values()])
+        elif isinstance(o, (list, tuple)): stack.extend(o)
+    return True
+
+def read_yaml(path:str|Path, # a YAML file a user gives
+             ) -> object:
+    """Plain YAML only (safe_load, never objects), UTF-8, no key twice in a mapping, at most 4 MiB and 200,000 values
+    (YAML aliases counted where they expand): anything else is one `ConfigError` naming the file."""
+    path = Path(path)
+    if path.stat().st_size > YAML_MAX_BYTES:
+        raise ConfigError(f'{path}: {path.stat().st_size:,} bytes is more than a config or grid file may hold '
+                          f'({YAML_MAX_BYTES:,}).')
+    raw = path.read_bytes()
+    try: text = raw.decode('utf-8')
+    except UnicodeDecodeError as e:
+        raise ConfigError(f'{path}: not UTF-8 text (byte {e.start}); save it as UTF-8.') from None
+    try: d = yaml.load(text, Loader=_UniqueKeyLoader)
+    except yaml.YAMLError as e: raise ConfigError(f'{path}: not valid YAML ({yaml_problem(e)}).') from None
+    except RecursionError: raise ConfigError(f'{path}: nested too deeply to be a config; flatten it.') from None
+    if not _values_within(d, YAML_MAX_VALUES):
+        raise ConfigError(f'{path}: expands to more than {YAML_MAX_VALUES:,} values (YAML aliases?); write the values '
+                          'out plainly.')
+    return d
 
 # %% ../nbs/00_core.ipynb #14744d99
 def name_problem(name) -> str|None:

@@ -4,27 +4,61 @@
 
 # %% ../nbs/45_sweep.ipynb #79f13bfa
 from __future__ import annotations
-import csv, io, itertools, time, traceback
+import csv, io, itertools, keyword, math, time, traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from .core import (ConfigError, PRPGError, atomic_write, read_json, safe_name, slugify, stable_hash, text_table,
-                       to_dict, write_json)
+import yaml
+
+from .core import (ConfigError, PRPGError, atomic_write, check_writable, folder_lock, read_json, safe_name,
+                       slugify, stable_hash, text_table, to_dict, write_json)
 
 # %% auto #0
-__all__ = ['grid_points', 'point_name', 'run_point', 'SweepConfig', 'PointJob', 'sweep', 'collect', 'format_sweep', 'plot_sweep']
+__all__ = ['MAX_POINTS', 'check_grid', 'grid_points', 'point_name', 'run_point', 'SweepConfig', 'PointJob', 'sweep', 'collect',
+           'format_sweep', 'plot_sweep']
 
 # %% ../nbs/45_sweep.ipynb #c03b2760
-def grid_points(grid:dict) -> list[dict]:
-    "Cross product of the grid's lists (scalars are fixed), in key order."
+MAX_POINTS = 10_000
+_SCALAR = (str, int, float, bool, type(None))
+
+def _grid_value_problem(v, depth:int=0) -> str|None:
+    "Why `v` cannot be a grid value (a plain scalar, or a list of them one level down); None when it can."
+    if isinstance(v, str) and len(v) > 4096: return 'is a string over 4096 characters'
+    if isinstance(v, _SCALAR): return None
+    if isinstance(v, list) and depth == 0:
+        return next((p for p in map(_grid_value_problem, v, [1] * len(v)) if p), None)
+    return f'is a {type(v).__name__}: values are numbers, strings, true/false, null or a list of them'
+
+def _check_key(k):
+    if not isinstance(k, str) or not k.isidentifier() or keyword.iskeyword(k):
+        raise ConfigError(f'grid: key {str(k)[:60]!r} is not a parameter name (letters, digits and _, not starting '
+                          'with a digit); a grid names notebook parameters, it never holds code.')
+    if k == 'out': raise ConfigError("grid: key 'out' is set by the sweep (each point's own folder); remove it.")
+
+def check_grid(grid) -> dict:
+    """`grid` when every key is a notebook parameter name (a Python identifier: keys become code in papermill's
+    parameters cell), every value plain YAML, no list repeats a value and the points number at most `MAX_POINTS`."""
     if not isinstance(grid, dict) or not grid:
         raise ConfigError('grid: give a mapping of notebook parameters to lists of values.')
-    keys = list(grid)
+    for k, v in grid.items():
+        _check_key(k)
+        vals = v if isinstance(v, list) else [v]
+        why = next((p for p in (_grid_value_problem(x) for x in vals) if p), None)
+        if why: raise ConfigError(f'grid: {k}: a value {why}.')
+        if not vals: raise ConfigError(f'grid: {k} has an empty list.')
+        if len({stable_hash(x) for x in vals}) < len(vals):
+            raise ConfigError(f'grid: {k} lists a value twice (two points would share one folder); remove one.')
+    n = math.prod(len(v) if isinstance(v, list) else 1 for v in grid.values())
+    if n > MAX_POINTS:
+        raise ConfigError(f'grid: {n:,} points is more than one sweep runs ({MAX_POINTS:,}); split the grid.')
+    return grid
+
+def grid_points(grid:dict) -> list[dict]:
+    "Cross product of the grid's lists (scalars are fixed), in key order, after `check_grid`."
+    check_grid(grid)
     vals = [v if isinstance(v, list) else [v] for v in grid.values()]
-    if any(len(v) == 0 for v in vals):
-        raise ConfigError(f'grid: {keys[[len(v) for v in vals].index(0)]} has an empty list.')
-    return [dict(zip(keys, combo)) for combo in itertools.product(*vals)]
+    return [dict(zip(grid, combo)) for combo in itertools.product(*vals)]
 
 def point_name(params:dict, varying:list|None=None) -> str:
     "Folder name of a point: its varying values, readable, plus a hash of all its parameters."
@@ -33,21 +67,29 @@ def point_name(params:dict, varying:list|None=None) -> str:
     return f'{slugify(label)}-{stable_hash(params, 8)}'
 
 # %% ../nbs/45_sweep.ipynb #eee4272b
-def run_point(notebook:str|Path, params:dict, point_dir:str|Path, kernel:str='python3', timeout:int|None=None) -> dict:
-    "Execute one grid point; returns {name, status, params, metrics, error, seconds}."
+def run_point(notebook:str|Path, params:dict, point_dir:str|Path, kernel:str='python3', timeout:int|None=None,
+              cwd:str|Path|None=None, # the notebook's working folder (None: this process's): relative values mean it
+             ) -> dict:
+    """Execute one grid point; returns {name, status, params, metrics, error, seconds}. Done means the notebook ran
+    and wrote `out/metrics.json`; anything less is failed, with the reason."""
     import papermill as pm
-    d = Path(point_dir)
+    d = Path(point_dir).absolute()           # `out` is handed to a notebook whose working folder may differ
     d.mkdir(parents=True, exist_ok=True)
     (d/'error.json').unlink(missing_ok=True)
     write_json(d/'params.json', params)
     t0 = time.time()
     rec = {'name': d.name, 'params': params, 'metrics': {}, 'error': None}
     try:
-        pm.execute_notebook(str(notebook), str(d/'notebook.ipynb'), parameters={**params, 'out': str(d/'out')},
-                            kernel_name=kernel, cwd=str(d), progress_bar=False, log_output=False,
-                            execution_timeout=timeout, language='python')
+        for k in params: _check_key(k)       # a point handed in directly is checked as a grid's keys are
+        pm.execute_notebook(str(Path(notebook).absolute()), str(d/'notebook.ipynb'),
+                            parameters={**params, 'out': str(d/'out')}, kernel_name=kernel, cwd=str(cwd or Path.cwd()),
+                            progress_bar=False, log_output=False, execution_timeout=timeout, language='python')
         m = d/'out'/'metrics.json'
-        rec['metrics'] = read_json(m) if m.is_file() else {}
+        if not m.is_file():
+            raise PRPGError(f'the notebook finished but wrote no metrics.json in {d/"out"} (its `out` parameter); a '
+                            'point without metrics is not done.')
+        rec['metrics'] = read_json(m)
+        if not isinstance(rec['metrics'], dict): raise PRPGError(f'{m}: expected a mapping of metric names to numbers.')
         write_json(d/'metrics.json', rec['metrics'])
         rec['status'] = 'done'
         write_json(d/'done.json', {'seconds': time.time() - t0})
@@ -86,13 +128,14 @@ class PointJob:
 def _submitit(cfg:SweepConfig, todo:list) -> list[dict]:
     try: import submitit
     except ImportError: raise PRPGError('the slurm executor needs submitit: pip install "prpg[cluster]"') from None
-    ex = submitit.AutoExecutor(folder=str(Path(cfg.out)/'submitit'),
+    ex = submitit.AutoExecutor(folder=str(Path(cfg.out).absolute()/'submitit'),
                                cluster='local' if cfg.executor == 'submitit-local' else 'slurm')
-    params = dict(cfg.slurm)
+    # a value typed on the command line (--slurm.timeout_min 120) arrives as text: read it as YAML does
+    params = {k: yaml.safe_load(v) if isinstance(v, str) else v for k, v in cfg.slurm.items()}
     if cfg.executor == 'slurm': params.setdefault('slurm_array_parallelism', cfg.jobs)
     ex.update_parameters(name='prpg-sweep', **params)
     with ex.batch():
-        jobs = [ex.submit(PointJob(), cfg.notebook, p, d, cfg.kernel, cfg.timeout) for p, d in todo]
+        jobs = [ex.submit(PointJob(), cfg.notebook, p, d, cfg.kernel, cfg.timeout, Path.cwd()) for p, d in todo]
     out = []
     for j, (p, d) in zip(jobs, todo):
         try: out.append(j.result())
@@ -104,17 +147,23 @@ def _submitit(cfg:SweepConfig, todo:list) -> list[dict]:
 
 # %% ../nbs/45_sweep.ipynb #bc569d69
 def sweep(cfg:SweepConfig, progress:bool=True) -> dict:
-    "Run the unfinished grid points and collect all of them; returns {'rows', 'ran', 'skipped', 'failed'}."
-    from tqdm.auto import tqdm
+    """Run the unfinished grid points and collect all of them; returns {'rows', 'ran', 'skipped', 'failed'}. The
+    notebooks run in this process's working folder, so relative paths in the grid mean what they mean here."""
     nb = Path(cfg.notebook)
     if not nb.is_file(): raise PRPGError(f'{nb}: notebook not found.')
     pts = grid_points(cfg.grid)
+    out = check_writable(Path(cfg.out), 'out')
+    with folder_lock(out, 'running a sweep'):      # one sweep per folder: two would run each point twice, at once
+        return _sweep(cfg, nb, pts, out, progress)
+
+def _sweep(cfg:SweepConfig, nb:Path, pts:list, out:Path, progress:bool) -> dict:
+    from tqdm.auto import tqdm
     varying = [k for k, v in cfg.grid.items() if isinstance(v, list) and len(v) > 1]
-    out = Path(cfg.out)
     out.mkdir(parents=True, exist_ok=True)
     dirs = [out/'points'/point_name(p, varying) for p in pts]
     write_json(out/'sweep.json',
-               {'config': to_dict(cfg), 'points': [{'name': d.name, 'params': p} for p, d in zip(pts, dirs)]})
+               {'config': to_dict(cfg), 'cwd': str(Path.cwd()),
+                'points': [{'name': d.name, 'params': p} for p, d in zip(pts, dirs)]})
     todo = [(p, d) for p, d in zip(pts, dirs) if not (d/'done.json').is_file()]
     if progress:
         print(f'sweep: {len(pts)} point(s), {len(pts) - len(todo)} already finished, running {len(todo)} '
@@ -122,7 +171,8 @@ def sweep(cfg:SweepConfig, progress:bool=True) -> dict:
     if cfg.executor == 'local':
         from concurrent.futures import ThreadPoolExecutor        # each point runs in its own kernel process
         with ThreadPoolExecutor(max(1, cfg.jobs)) as ex:
-            futs = [ex.submit(run_point, nb, p, d, cfg.kernel, cfg.timeout) for p, d in todo]
+            futs = [ex.submit(run_point, nb, p, d, cfg.kernel, cfg.timeout, Path.cwd())
+                    for p, d in todo]
             ran = [f.result() for f in tqdm(futs, disable=not progress, desc='points')]
     elif cfg.executor in ('slurm', 'submitit-local'): ran = _submitit(cfg, todo)
     else: raise ConfigError(f"executor {cfg.executor!r}: use 'local', 'slurm' or 'submitit-local'")

@@ -82,6 +82,14 @@ def _mudi_escape(w):
     (w/'md'/'metadata.jsonl').write_text('{"id": {"a": "olis mug", "b": "hta mug"}}\n{"id": "a", "file_name": '
                                          '"../demo/info.json", "mask_path": "m.png", "text": "t"}\n')
 
+def _grid(w, text):                                 # a sweep over a placeholder notebook with this grid file
+    (w/'nb.ipynb').write_text('{}'); (w/'grid.yaml').write_text(text)
+    return ['sweep', '--notebook', 'nb.ipynb', '--grid', 'grid.yaml', '--out', 'sw']
+
+PAYLOAD = "x = 1\nopen('PWNED','w').write('x')\ny"
+ALIAS_BOMB = ''.join(f'{c}: &{c} [' + ','.join([f'*{p}'] * 9 if p else ['"x"'] * 9) + ']\n'
+                     for p, c in zip(['', *'abcdef'], 'abcdefg'))
+
 CASES = {   # name: (break the world, command line, exit code, what the one line must contain)
     'csv id not an integer': (lambda w: _csv(w, f'x7,0,{_img(w)},{_img(w, 1)},{_img(w, 2)}\n'), None, 2, "bad.csv: row 2: id must be an integer, got 'x7'"),
     'csv short row': (lambda w: _csv(w, f'0,0,{_img(w)},{_img(w, 1)}\n'), None, 2, 'bad.csv: row 2: right_path is empty'),
@@ -124,6 +132,18 @@ CASES = {   # name: (break the world, command line, exit code, what the one line
     'instance name escapes (scenes)': (None, ['generate', 'scenes', '--data_root', 'demo', '--out', 'sc', '--instances', '["../../x"]'], 2, "no instance '../../x'"),
     'MuDI metadata names a file outside its folder (segmix)': (_mudi_escape, ['generate', 'segmix', '--data', 'md'], 2, "'../demo/info.json' points outside"),
     'one subject (segmix)': (None, ['generate', 'segmix', '--data_root', 'demo', '--instances', '["only_one"]'], 2, 'two or more instances'),
+    'grid key runs code (sweep)': (lambda w: _grid(w, json.dumps({PAYLOAD: [1, 2]})), None, 2, 'is not a parameter name'),
+    'grid key a statement (sweep)': (lambda w: _grid(w, '"import os; os.system(\'touch pwned\')": 1\n'), None, 2, 'is not a parameter name'),
+    'grid key a keyword (sweep)': (lambda w: _grid(w, 'lambda: [1]\n'), None, 2, "key 'lambda' is not a parameter name"),
+    'grid value an object (sweep)': (lambda w: _grid(w, 'x: [{a: 1}]\n'), None, 2, 'grid: x: a value is a dict'),
+    'grid of 10^12 points (sweep)': (lambda w: _grid(w, ''.join(f'k{i}: [0,1,2,3,4,5,6,7,8,9]\n' for i in range(12))), None, 2, '1,000,000,000,000 points is more than'),
+    'grid alias bomb (sweep)': (lambda w: _grid(w, ALIAS_BOMB), None, 2, 'grid.yaml: expands to more than'),
+    'grid sets out (sweep)': (lambda w: _grid(w, 'out: /tmp/elsewhere\n'), None, 2, "key 'out' is set by the sweep"),
+    'grid value twice (sweep)': (lambda w: _grid(w, 'seed: [0, 0]\n'), None, 2, 'seed lists a value twice'),
+    'config key twice': (lambda w: (w/'c.yaml').write_text('lr: 0.1\nepochs: 1\nlr: 0.2\n'), ['train', '--config', 'c.yaml'], 2, "c.yaml: not valid YAML (the key 'lr' is given twice at line 3"),
+    'config not utf-8': (lambda w: (w/'c.yaml').write_bytes(b'lr: 0.1\nname: caf\xe9\n'), ['train', '--config', 'c.yaml'], 2, 'c.yaml: not UTF-8 text (byte 17)'),
+    'config 100,000 brackets deep': (lambda w: (w/'c.yaml').write_text('[' * 100000), ['train', '--config', 'c.yaml'], 2, 'c.yaml: nested too deeply'),
+    'config 5,000 mappings deep': (lambda w: (w/'c.yaml').write_text('a: ' + '{a: ' * 5000 + '1' + '}' * 5000 + '\n'), ['train', '--config', 'c.yaml'], 2, 'c.yaml: nested too deeply'),
     'detect-compare of no folder': (None, ['detect-compare', '--images', 'nowhere', '--subjects', '[{query: a, refs: x}, {query: b, refs: y}]'], 2, "images: 'nowhere' is not a folder"),
 }
 
@@ -142,7 +162,7 @@ def test_bad_input_is_one_line_and_changes_nothing(here, name):
         assert len(lines) == 1 and says in lines[0], err[-2000:]
     else:
         assert says in out and err.strip() == '', (out[-2000:], err[-2000:])
-    assert 'Traceback' not in err and not (here/'pwned').exists()
+    assert 'Traceback' not in err and not (here/'pwned').exists() and not (here/'PWNED').exists()
     assert listing(here) == before                                  # nothing written, moved or changed
 
 def test_corpus_is_large_enough():
