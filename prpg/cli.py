@@ -8,7 +8,7 @@ import argparse, errno, os, sys, traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .core import ConfigError, PRPGError, check_writable, load_config, read_json, read_yaml, safe_name
+from .core import ConfigError, PRPGError, check_apart, check_writable, load_config, read_json, read_yaml, safe_name
 from .data import check_dataset, load_dataset
 from .demo_data import DemoConfig, build_demo
 from .triplets import TripletConfig, make_triplets
@@ -146,14 +146,14 @@ def _need(job, *keys):
 
 def _gen_cutpaste(job:CutPasteJob):
     _need(job, 'data_root')
-    check_writable(job.out, 'out')
+    check_apart(check_writable(job.out, 'out'), 'out', data_root=job.data_root)
     ds = load_dataset(job.data_root, verify=('train',))     # a broken photo stops us before any work
     for i in job.instances or ds.instances: root = cutpaste_positives(ds, i, job.out, job.cutpaste, progress=True)
     print(root)
 
 def _gen_scenes(job:ScenesJob):
     _need(job, 'data_root')
-    check_writable(job.out, 'out')
+    check_apart(check_writable(job.out, 'out'), 'out', data_root=job.data_root)
     ds = load_dataset(job.data_root, verify=('train',))
     for i in job.instances or ds.instances: roots = scene_positives(ds, i, job.out, job.scenes, progress=True)
     print(f'{roots[0]}  (look-alike-only scenes: {roots[1]})')
@@ -211,7 +211,7 @@ def _gen_dreambooth(job:DreamBoothJob):
 # %% ../nbs/51_cli.ipynb #6c482b11
 def _gen_ipadapter(job:IPAdapterJob):
     _need(job, 'data_root', 'instance')
-    check_writable(job.out, 'out')
+    check_apart(check_writable(job.out, 'out'), 'out', data_root=job.data_root)
     ds = load_dataset(job.data_root, verify=('train',))
     pipe = load_pipeline(job.base, default_device() if job.device == 'auto' else job.device)
     print(ipadapter_positives(load_ipadapter(pipe, job.ipadapter), ds, job.instance, job.out, job.generate,
@@ -237,7 +237,7 @@ def _gen_masks(job:MasksJob):
 
 def _gen_filter(job:FilterJob):
     _need(job, 'source', 'data_root', 'instance')
-    check_writable(job.out, 'out')
+    check_apart(check_writable(job.out, 'out'), 'out', data_root=job.data_root, source=job.source)
     ds = load_dataset(job.data_root, verify=('train',))
     its = ds.select(job.instance, 'train')
     if any(it.mask is None for it in its):

@@ -14,11 +14,11 @@ import yaml
 
 # %% auto #0
 __all__ = ['YAML_MAX_BYTES', 'YAML_MAX_VALUES', 'STATE_FORMAT', 'CPU_FLAGS', 'PRPGError', 'ConfigError', 'DataError', 'prpg_home',
-           'cache_dir', 'atomic_write', 'atomic_dir', 'save_image', 'clean_tmp', 'write_json', 'read_json',
-           'folder_lock', 'stable_hash', 'derive_seed', 'make_rng', 'make_np_rng', 'build_cache_dir',
+           'cache_dir', 'atomic_write', 'atomic_dir', 'check_owned', 'save_image', 'clean_tmp', 'write_json',
+           'read_json', 'folder_lock', 'stable_hash', 'derive_seed', 'make_rng', 'make_np_rng', 'build_cache_dir',
            'code_fingerprint', 'build_once', 'slugify', 'files_fingerprint', 'text_table', 'run_id', 'check_bounds',
            'from_dict', 'to_dict', 'parse_overrides', 'read_config_dict', 'yaml_problem', 'load_config', 'save_config',
-           'read_yaml', 'name_problem', 'safe_name', 'check_writable', 'save_state', 'load_checkpoint',
+           'read_yaml', 'name_problem', 'safe_name', 'check_writable', 'check_apart', 'save_state', 'load_checkpoint',
            'load_cache_entry', 'is_finished', 'run_checkpoint', 'machine']
 
 # %% ../nbs/00_core.ipynb #311bf9b3
@@ -84,6 +84,38 @@ def atomic_dir(path:str|Path, # the folder to build (an older build there is rep
         os.replace(tmp, path)
     finally:
         if tmp.exists(): shutil.rmtree(tmp)
+
+# %% ../nbs/00_core.ipynb #d3e86911
+def _sha256(p:Path) -> str:
+    h = hashlib.sha256()
+    with open(p, 'rb') as f:
+        for b in iter(lambda: f.read(1 << 20), b''): h.update(b)
+    return h.hexdigest()
+
+def check_owned(root:str|Path, # a folder prpg is asked to replace
+                manifest:str='manifest.json', # the file listing what prpg wrote: {'files': {relative path: sha256}}
+                what:str='prpg build', # what it should be, for the message
+               ) -> Path:
+    """`root` when prpg can prove it made everything in it: its manifest lists every file (with that content) and
+    nothing else is there. Else a `DataError` naming what was found: prpg never deletes what it did not make."""
+    root = Path(root)
+    try: listed = json.loads((root/manifest).read_text())['files']
+    except (OSError, ValueError, KeyError, TypeError): listed = None
+    if not isinstance(listed, dict):
+        raise DataError(f'{root}: not a {what} ({manifest} does not list the files prpg wrote); prpg replaces only '
+                        'folders it can prove it made. Choose a new or empty folder.')
+    dirs = {q.as_posix() for k in listed for q in Path(k).parents if q != Path('.')}
+    odd = []
+    for p in sorted(root.rglob('*')):
+        k = p.relative_to(root).as_posix()
+        if k == manifest: continue
+        if p.is_symlink() or not (p.is_dir() and k in dirs or p.is_file() and listed.get(k) == _sha256(p)):
+            odd.append(k + ('/' if p.is_dir() else ''))
+    if odd:
+        raise DataError(f'{root}: holds {len(odd)} item(s) prpg did not write or that changed since ('
+                        f'{", ".join(odd[:3])}{", ..." if len(odd) > 3 else ""}); nothing was deleted. Move them out, '
+                        'or choose another folder.')
+    return root
 
 # %% ../nbs/00_core.ipynb #3c7b6b1a
 def save_image(im, # a PIL image
@@ -258,6 +290,9 @@ _TRUE, _FALSE = {'true', 'yes', 'on', '1'}, {'false', 'no', 'off', '0'}
 
 def _type_name(t) -> str:
     if get_origin(t) is Literal: return ' | '.join(repr(a) for a in get_args(t))
+    if t is Path: return 'a path'
+    if get_origin(t) in (Union, types.UnionType): return ' or '.join(_type_name(a) for a in get_args(t))
+    if t is type(None): return 'none'
     return getattr(t, '__name__', None) or str(t).replace('typing.', '')
 
 # %% ../nbs/00_core.ipynb #0ec0e09d
@@ -295,6 +330,7 @@ def _to_str(v):
     raise _Bad()
 
 def _to_path(v):
+    if isinstance(v, str) and not v.strip(): raise _Bad()        # '' would silently mean the working folder
     if isinstance(v, (str, Path)): return Path(v).expanduser()
     raise _Bad()
 
@@ -555,6 +591,22 @@ def check_writable(folder:str|Path, # an output folder (it need not exist yet)
         raise ConfigError(f'{key}: {folder} is not writable ({p} does not let you create files); choose another '
                           'folder.')
     return folder
+
+# %% ../nbs/00_core.ipynb #90b64c62
+def check_apart(out:str|Path, # an output folder
+                key:str='out', # the option that named it
+                **inputs, # option name -> an input folder it must stay out of (None: not given)
+               ) -> Path:
+    """`out` when it is neither one of the `inputs` folders nor inside one (a run written into a dataset's `train/`
+    would be read back as photos, and deleted with it); else a `ConfigError` naming both options."""
+    o = Path(out).resolve()
+    for k, p in inputs.items():
+        if p is None: continue
+        r = Path(p).resolve()
+        if o == r or r in o.parents:
+            raise ConfigError(f'{key}: {out} is {"the" if o == r else "inside the"} {k} folder {p}; prpg never writes '
+                              f'into its inputs. Choose an output folder outside it.')
+    return Path(out)
 
 # %% ../nbs/00_core.ipynb #3d5c1ee2
 STATE_FORMAT = 'prpg-state-1'

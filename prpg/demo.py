@@ -328,7 +328,7 @@ def select_recipe(cfg:DemoRunConfig, verbose:bool=True) -> dict:
     `out/select/selection.json`)."""
     from prpg.sweep import grid_points, point_name
     from tqdm.auto import tqdm
-    pts = grid_points(cfg.select)
+    pts = grid_points(cfg.select, dotted=True)          # dotted config keys: train.lora.targets
     info = read_json(build_demo(cfg.data, progress=verbose)/'demo_info.json')
     val = [i for i, sp in info['class_to_split'].items() if sp == 'val']
     if not val:

@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-from .core import (ConfigError, DataError, build_cache_dir, build_once, code_fingerprint, make_np_rng, stable_hash,
-                       write_json, read_json, atomic_dir)
+from .core import (ConfigError, DataError, build_cache_dir, build_once, check_owned, code_fingerprint, folder_lock,
+                       make_np_rng, stable_hash, write_json, read_json, atomic_dir)
 from .data import SHIFTS
 
 # %% auto #0
@@ -357,16 +357,18 @@ def build_demo(cfg:DemoConfig|None=None, # parameters (defaults: 3 categories x 
         return build_once(demo_root(cfg), lambda tmp: _build_into(cfg, tmp, progress), 'manifest.json')
     root = Path(root)
     man = root/'manifest.json'
-    if man.is_file() and not overwrite:
-        m = read_json(man)
-        if m.get('config') == asdict(cfg) and m.get('version') == DEMO_VERSION: return root
-        raise DataError(f'{root}: holds a demo build with other parameters; choose another folder or pass '
-                        'overwrite=True.')
-    if root.exists() and any(root.iterdir()) and not man.is_file():    # overwrite replaces only a folder prpg built
-        raise DataError(f'{root}: folder exists and is not a demo build (no manifest.json); prpg replaces only folders '
-                        f'it made, even with overwrite. Choose a new or empty folder.')
-    root.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_dir(root) as tmp: _build_into(cfg, tmp, progress)   # whole or nothing; replaces a build checked above
+    with folder_lock(root, 'building a demo benchmark'):
+        if man.is_file() and not overwrite:
+            m = read_json(man)
+            if m.get('config') == asdict(cfg) and m.get('version') == DEMO_VERSION: return root
+            raise DataError(f'{root}: holds a demo build with other parameters; choose another folder or pass '
+                            'overwrite=True.')
+        if root.exists() and any(root.iterdir()):     # replaced only when every file in it is one prpg wrote, unchanged
+            if not man.is_file():
+                raise DataError(f'{root}: folder exists and is not a demo build (no manifest.json); prpg replaces only '
+                                'folders it made, even with overwrite. Choose a new or empty folder.')
+            check_owned(root, 'manifest.json', 'demo build')
+        with atomic_dir(root) as tmp: _build_into(cfg, tmp, progress)   # whole or nothing
     return root
 
 def _build_into(cfg:DemoConfig, tmp:Path, progress:bool):

@@ -11,7 +11,7 @@ from typing import Literal
 
 import torch
 
-from .core import (ConfigError, PRPGError, check_writable, folder_lock, machine, read_json, safe_name,
+from .core import (ConfigError, PRPGError, check_apart, check_writable, folder_lock, machine, read_json, safe_name,
                        stable_hash, to_dict, write_json)
 from .data import Dataset, list_images, load_dataset
 from .demo_data import DemoConfig, build_demo
@@ -381,6 +381,7 @@ def run_pipeline(cfg:PipelineConfig) -> dict:
     t0 = time.time()
     say = print if cfg.progress else (lambda *a, **k: None)
     check_writable(cfg.out, 'out')
+    check_apart(cfg.out, 'out', data_root=cfg.data_root)
     root = Path(cfg.data_root) if cfg.data_root else build_demo(cfg.demo, progress=False)
     ds = load_dataset(root, verify=('train',))
     insts = cfg.instances or ds.instances

@@ -30,19 +30,21 @@ def _grid_value_problem(v, depth:int=0) -> str|None:
         return next((p for p in map(_grid_value_problem, v, [1] * len(v)) if p), None)
     return f'is a {type(v).__name__}: values are numbers, strings, true/false, null or a list of them'
 
-def _check_key(k):
-    if not isinstance(k, str) or not k.isidentifier() or keyword.iskeyword(k):
+def _check_key(k, dotted:bool=False):
+    parts = k.split('.') if dotted and isinstance(k, str) else [k]
+    if any(not isinstance(p, str) or not p.isidentifier() or keyword.iskeyword(p) for p in parts):
         raise ConfigError(f'grid: key {str(k)[:60]!r} is not a parameter name (letters, digits and _, not starting '
                           'with a digit); a grid names notebook parameters, it never holds code.')
     if k == 'out': raise ConfigError("grid: key 'out' is set by the sweep (each point's own folder); remove it.")
 
-def check_grid(grid) -> dict:
+def check_grid(grid, dotted:bool=False, # keys are dotted config keys (`train.lr`) rather than parameter names
+              ) -> dict:
     """`grid` when every key is a notebook parameter name (a Python identifier: keys become code in papermill's
     parameters cell), every value plain YAML, no list repeats a value and the points number at most `MAX_POINTS`."""
     if not isinstance(grid, dict) or not grid:
         raise ConfigError('grid: give a mapping of notebook parameters to lists of values.')
     for k, v in grid.items():
-        _check_key(k)
+        _check_key(k, dotted)
         vals = v if isinstance(v, list) else [v]
         why = next((p for p in (_grid_value_problem(x) for x in vals) if p), None)
         if why: raise ConfigError(f'grid: {k}: a value {why}.')
@@ -54,9 +56,9 @@ def check_grid(grid) -> dict:
         raise ConfigError(f'grid: {n:,} points is more than one sweep runs ({MAX_POINTS:,}); split the grid.')
     return grid
 
-def grid_points(grid:dict) -> list[dict]:
+def grid_points(grid:dict, dotted:bool=False) -> list[dict]:
     "Cross product of the grid's lists (scalars are fixed), in key order, after `check_grid`."
-    check_grid(grid)
+    check_grid(grid, dotted)
     vals = [v if isinstance(v, list) else [v] for v in grid.values()]
     return [dict(zip(grid, combo)) for combo in itertools.product(*vals)]
 

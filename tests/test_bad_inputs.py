@@ -144,6 +144,9 @@ CASES = {   # name: (break the world, command line, exit code, what the one line
     'config not utf-8': (lambda w: (w/'c.yaml').write_bytes(b'lr: 0.1\nname: caf\xe9\n'), ['train', '--config', 'c.yaml'], 2, 'c.yaml: not UTF-8 text (byte 17)'),
     'config 100,000 brackets deep': (lambda w: (w/'c.yaml').write_text('[' * 100000), ['train', '--config', 'c.yaml'], 2, 'c.yaml: nested too deeply'),
     'config 5,000 mappings deep': (lambda w: (w/'c.yaml').write_text('a: ' + '{a: ' * 5000 + '1' + '}' * 5000 + '\n'), ['train', '--config', 'c.yaml'], 2, 'c.yaml: nested too deeply'),
+    'pipeline out inside its dataset': (None, ['pipeline', '--data_root', 'demo', '--out', 'demo/train/runs'], 2, 'out: demo/train/runs is inside the data_root folder demo'),
+    'cutpaste out is its dataset': (None, ['generate', 'cutpaste', '--data_root', 'demo', '--out', 'demo'], 2, 'out: demo is the data_root folder demo'),
+    'data_root empty': (None, ['generate', 'cutpaste', '--data_root', '', '--out', 'syn'], 2, "data_root: expected a path or none, got ''"),
     'detect-compare of no folder': (None, ['detect-compare', '--images', 'nowhere', '--subjects', '[{query: a, refs: x}, {query: b, refs: y}]'], 2, "images: 'nowhere' is not a folder"),
 }
 

@@ -52,6 +52,27 @@ def test_overwrite_never_deletes_a_folder_prpg_did_not_make(tmp_path):
     assert code == 2 and len(err.strip().splitlines()) == 1
     assert str(mine) in err and 'not a demo build' in err
     assert listing(mine) == before
+    (mine/'manifest.json').write_text('{}')                          # a forged manifest proves nothing
+    before = listing(mine)
+    code, out, err = prpg('demo-data', mine, '--overwrite')
+    assert code == 2 and len(err.strip().splitlines()) == 1 and 'does not list the files prpg wrote' in err
+    assert listing(mine) == before
+
+def test_overwrite_keeps_what_was_added_to_a_build(tmp_path):
+    "A real demo build with a file added later (or a run written into it) is not replaced: the file is named."
+    demo = build_demo(SMALL, tmp_path/'demo', progress=False)
+    (demo/'train'/'notes.txt').write_text('mine')
+    before = listing(demo)
+    code, out, err = prpg('demo-data', demo, '--overwrite', '--seed', '2', '--categories', '[mug, shoe]',
+                          '--instances_per_category', '2', '--n_test_per_shift', '1', '--n_dense_per_shift', '1',
+                          '--n_negatives', '3', '--width', '48', '--height', '48')
+    assert code == 2 and len(err.strip().splitlines()) == 1 and 'train/notes.txt' in err and 'nothing was deleted' in err
+    assert listing(demo) == before
+    (demo/'train'/'notes.txt').unlink()                              # once it is moved out, overwrite rebuilds it
+    code, out, err = prpg('demo-data', demo, '--overwrite', '--seed', '2', '--categories', '[mug, shoe]',
+                          '--instances_per_category', '2', '--n_test_per_shift', '1', '--n_dense_per_shift', '1',
+                          '--n_negatives', '3', '--width', '48', '--height', '48')
+    assert code == 0, err
 
 BAD_ARGS = [  # (command line, the key the one-line message must name)
     (['train', '--triplets', 't.csv', '--lr', 'nan'], 'lr: nan is not a finite number'),
