@@ -473,13 +473,19 @@ def _update(opt, scaler, loss:torch.Tensor, params:list, max_grad_norm:float|Non
 def train_dreambooth(cfg:DreamBoothConfig, pipe=None, # an already loaded base pipeline (it gets the adapter)
                      stop_after:int|None=None, # stop (with a checkpoint) after this many steps in this call
                     ) -> Path:
-    "Train one personalized generator; returns the run folder (reused when finished, resumed when interrupted)."
-    from accelerate import PartialState
-    from tqdm.auto import tqdm
+    """Train one personalized generator; returns the run folder (reused when finished, resumed when interrupted). One
+    process trains a run folder at a time (`folder_lock`)."""
     cfg.check()
     run = _run_dir(cfg)
     _single_process()
     if is_finished(run, say=print if cfg.progress else None): return run
+    with folder_lock(run, 'training this DreamBooth run'):     # finished while we waited for the lock: reused
+        return run if is_finished(run, None) else _train_dreambooth(cfg, run, pipe, stop_after)
+
+# %% ../../nbs/20_dreambooth.ipynb #fa3e468f
+def _train_dreambooth(cfg:DreamBoothConfig, run:Path, pipe, stop_after:int|None) -> Path:
+    from accelerate import PartialState
+    from tqdm.auto import tqdm
     run.mkdir(parents=True, exist_ok=True)
     save_config(cfg, run/'config.yaml')
     # accelerate's device under `accelerate launch`; precision is ours

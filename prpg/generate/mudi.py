@@ -511,13 +511,18 @@ def _finish_segmix(cfg:SegMixConfig, pipe, run:Path, rows:list, data:dict, ident
 def train_segmix(cfg:SegMixConfig, pipe=None, # an already loaded base pipeline (it gets the adapter)
                  stop_after:int|None=None, # stop (with a checkpoint) after this many steps in this call
                 ) -> Path:
-    "Train a multi-subject generator with Seg-Mix; returns the run folder (reused when done, resumed when cut)."
-    from accelerate import PartialState
-    from tqdm.auto import tqdm
+    """Train a multi-subject generator with Seg-Mix; returns the run folder (reused when done, resumed when cut). One
+    process trains a run folder at a time (`folder_lock`)."""
     subs = cfg.check()
     run = _segmix_run_dir(cfg, subs)
     _single_process()
     if is_finished(run, say=print if cfg.progress else None): return run
+    with folder_lock(run, 'training this Seg-Mix run'):        # finished while we waited for the lock: reused
+        return run if is_finished(run, None) else _train_segmix(cfg, subs, run, pipe, stop_after)
+
+def _train_segmix(cfg:SegMixConfig, subs:dict, run:Path, pipe, stop_after:int|None) -> Path:
+    from accelerate import PartialState
+    from tqdm.auto import tqdm
     run.mkdir(parents=True, exist_ok=True)
     save_config(cfg, run/'config.yaml')
     dev = PartialState().device if cfg.device == 'auto' else torch.device(cfg.device)
