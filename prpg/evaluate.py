@@ -23,8 +23,9 @@ from .train import load_personalized, load_train_config
 
 # %% auto #0
 __all__ = ['GLOBAL_METRICS', 'DENSE_METRICS', 'METRICS', 'TABLE_METRICS', 'EVAL_VERSION', 'average_precision', 'ranking_metrics',
-           'GlobalOptions', 'evaluate_global', 'lookalike_ap', 'eval_inputs', 'lazy_personalized', 'evaluate_run',
-           'result_rows', 'present_metrics', 'results_csv', 'plot_splits', 'plot_pr', 'gallery_paths', 'plot_gallery']
+           'GlobalOptions', 'evaluate_global', 'lookalike_ap', 'eval_inputs', 'results_digest', 'results_problem',
+           'lazy_personalized', 'evaluate_run', 'result_rows', 'present_metrics', 'results_csv', 'plot_splits',
+           'plot_pr', 'gallery_paths', 'plot_gallery']
 
 # %% ../nbs/32_evaluate.ipynb #09639efa
 def average_precision(labels, scores) -> float:
@@ -173,12 +174,27 @@ def _run_dataset(run:Path, data_root, instance) -> tuple:
         raise DataError(f'{run}: instance {instance!r} is not in the dataset {data_root}; pass the right data_root.')
     return ds, data_root, instance
 
+def results_digest(res:dict) -> str:
+    """A content hash of evaluation results (all but the digest itself), stored in `results.json` as `digest`: a file
+    whose numbers were edited, or damaged, no longer matches it. It catches edits, not someone who recomputes it."""
+    return stable_hash({k: v for k, v in res.items() if k != 'digest'}, 32)
+
+def results_problem(res) -> str|None:
+    "Why stored results cannot be trusted as written (no digest: an older prpg; another: edited); None when they can."
+    if not isinstance(res, dict): return 'not a results mapping'
+    if 'digest' not in res: return 'written by an older prpg (no digest)'
+    return None if res['digest'] == results_digest(res) else 'its contents changed after evaluation (digest mismatch)'
+
 def _reused(out:Path, inputs:dict) -> dict|None:
-    "The stored results when they were computed from the same inputs (an unreadable file is evaluated again)."
-    if not (out/'results.json').is_file(): return None
-    try: old = read_json(out/'results.json')
+    """The stored results when they were computed from the same inputs and are unchanged since (an unreadable or edited
+    file is evaluated again, with a notice)."""
+    f = out/'results.json'
+    if not f.is_file(): return None
+    try: old = read_json(f)
     except DataError: return None
-    return old if isinstance(old, dict) and old.get('inputs') == inputs else None
+    if not isinstance(old, dict) or old.get('inputs') != inputs: return None
+    if (why := results_problem(old)): print(f'{f}: {why}; evaluating again.')
+    return None if why else old
 
 # %% ../nbs/32_evaluate.ipynb #948b53c3
 def _add_dense(res:dict, models:dict, ds, instance:str, dcache, dopts, persam, progress:bool, masks:dict):
@@ -261,6 +277,7 @@ def evaluate_run(run:str|Path, # a finished training run
         if dopts.persam and persam is None: persam = PerSAM(dopts.sam, device=device)
         _add_dense(res, models, ds, instance, dcache, dopts, persam, progress, masks)
     res['inputs'] = inputs
+    res['digest'] = results_digest(res)
     out.mkdir(exist_ok=True)
     write_json(out/'results.json', res)
     atomic_write(out/'results.csv', results_csv([res]))

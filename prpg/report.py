@@ -12,7 +12,7 @@ import numpy as np
 
 from .core import PRPGError, atomic_write, read_json, text_table, write_json
 from .data import Dataset, SHIFTS
-from .evaluate import TABLE_METRICS, present_metrics, result_rows
+from .evaluate import TABLE_METRICS, present_metrics, result_rows, results_problem
 from .stats import LEVEL, format_delta, mean_interval, paired_delta, verdict
 
 # %% auto #0
@@ -34,6 +34,7 @@ def aggregate(results:list[dict]) -> list[dict]:
             v = np.array([r[m] for r in rows if r.get(m) is not None and not math.isnan(r[m])], float)
             d[m] = float(v.mean()) if len(v) else float('nan')
             d[f'{m}_std'] = float(v.std()) if len(v) else float('nan')
+            d[f'{m}_n'] = len(v)                        # instances with a number (NaN: undefined, e.g. no positives)
         out.append(d)
     return out
 
@@ -44,7 +45,10 @@ def format_table(rows:list[dict]) -> str:
     short = lambda m: m.replace('classification_', 'cls_').replace('retrieval_', 'ret_').replace('detection_',
         'det_').replace('segmentation_', 'seg_')
     head = ['model', 'split', 'n'] + [short(m) for m in ms]
-    body = [[r['model'], r['split'], str(r['n'])] + [f"{r[m]:.3f}±{r[m + '_std']:.3f}" for m in ms] for r in rows]
+    # a metric some instances lack (NaN) says over how many it is the mean
+    cell = lambda r, m: f"{r[m]:.3f}±{r[m + '_std']:.3f}" + (f" (n={r[m + '_n']})" if r.get(m + '_n', r['n']) < r['n']
+                                                             else '')
+    body = [[r['model'], r['split'], str(r['n'])] + [cell(r, m) for m in ms] for r in rows]
     return text_table([head] + body)
 
 # %% ../nbs/33_report.ipynb #d2e5391d
@@ -149,6 +153,20 @@ def plot_compare(results:list[dict], cmp:dict|None=None, a:str='pretrained', b:s
     return fig
 
 # %% ../nbs/33_report.ipynb #05f71f26
+def _check_distinct(results:list[dict]):
+    """Each instance once (a run given twice, or a copy of one, would count as another instance); runs from several
+    datasets are named."""
+    seen = {}
+    for r in results:
+        k = r.get('instance')
+        if k in seen:
+            a, b = seen[k], r
+            raise PRPGError(f"{a.get('run')} and {b.get('run')} are both instance {k!r} (datasets {a.get('dataset')}, "
+                            f"{b.get('dataset')}); a report counts each instance once: give one run per instance.")
+        seen[k] = r
+    sets = sorted({str(r.get('dataset')) for r in results})
+    if len(sets) > 1: print(f'note: these runs come from {len(sets)} datasets: {", ".join(sets)}')
+
 def load_results(runs:list, # run folders (each with eval/results.json) or results dicts
                  classes:str='all', # 'all', or only the instances of the dataset's 'test' (or 'val') classes
                 ) -> list[dict]:
@@ -163,6 +181,10 @@ def load_results(runs:list, # run folders (each with eval/results.json) or resul
         if not f.is_file():
             raise PRPGError(f'{r}: not evaluated yet (no eval/results.json); run `prpg evaluate --run {r}` first.')
         results.append(read_json(f))
+        if (why := results_problem(results[-1])):
+            raise PRPGError(f'{f}: {why}; a report reads only what prpg evaluated. Run `prpg evaluate --run {r}` '
+                            'again.')
+    _check_distinct(results)
     if classes != 'all':
         results = [r for r in results if r.get('class_split', 'test') == classes]
         if not results:

@@ -183,3 +183,33 @@ def test_evaluate_works_from_another_directory(world, tmp_path):
     moved = tmp_path/'moved'; shutil.move(w, moved)                 # run and data moved together: the relative path
     code, out, err = prpg(elsewhere, 'evaluate', '--run', run_dir(moved), '--dense_tasks', 'false')
     assert code == 0, err
+
+def test_report_refuses_what_does_not_add_up(world, tmp_path):
+    """A report counts each instance once and reads only results as prpg wrote them: the same run twice, or a copy of
+    it, is refused; results whose numbers were edited (or that carry no digest) are refused by the report, and
+    `evaluate` recomputes them with a notice instead of reusing them."""
+    w = tmp_path/'w'; shutil.copytree(world, w, symlinks=True)
+    run = run_dir(w).relative_to(w)
+    code, out, err = prpg(w, 'evaluate', '--run', run, '--dense_tasks', 'false')
+    assert code == 0, err
+    shutil.copytree(w/run, w/'runs'/'copy')
+    for args in ([run, run], [run, 'runs/copy']):
+        before = listing(w)
+        code, out, err = prpg(w, 'report', *args, '--out', 'rep')
+        assert code == 2 and len(err.strip().splitlines()) == 1 and "are both instance" in err, err
+        assert listing(w) == before
+    f = w/run/'eval'/'results.json'
+    good = json.loads(f.read_text())
+    edited = {**good, 'models': {**good['models'], 'personalized': {**good['models']['personalized'],
+                                                                   'classification_ap': 0.999}}}
+    for bad, says in ((edited, 'digest mismatch'), ({k: v for k, v in good.items() if k != 'digest'}, 'older prpg')):
+        f.write_text(json.dumps(bad))
+        code, out, err = prpg(w, 'report', run, '--out', 'rep')
+        assert code == 2 and says in err and str(f.relative_to(w)) in err, err
+        code, out, err = prpg(w, 'evaluate', '--run', run, '--dense_tasks', 'false')
+        assert code == 0, err                                            # evaluated anew, digest and all
+        now = json.loads(f.read_text())
+        assert now['models']['personalized']['classification_ap'] == good['models']['personalized']['classification_ap']
+        assert now['digest'] == good['digest']
+    code, out, err = prpg(w, 'report', run, '--out', 'rep')
+    assert code == 0, err
