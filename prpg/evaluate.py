@@ -147,6 +147,19 @@ def _check_run(run:Path):
         raise PRPGError(f'{run}: the run has not finished training (no done.json or adapter/). '
                         f'Run `prpg train --config {run/"config.yaml"}` to finish it first.')
 
+def _check_settings(run:Path, cfg):
+    """The run's config.yaml and the record its adapter was saved with agree on the backbone, image size and embedding:
+    the pretrained baseline is built from config.yaml, so an edited one would compare models at different settings."""
+    rec = read_json(run/'adapter'/'prpg_backbone.json')
+    if not isinstance(rec, dict): return             # load_adapter names a damaged record
+    for k, mine in (('backbone', 'name'), ('image_size', 'image_size'), ('embedding', 'embedding')):
+        v = getattr(cfg, k)
+        ok = [rec.get(mine)] + ([rec.get('source')] if k == 'backbone' else [])    # a model folder is its source
+        if v is not None and mine in rec and str(v) not in map(str, ok):
+            raise PRPGError(f'{run/"config.yaml"}: {k} is {v!r} but the adapter was trained with {rec[mine]!r} '
+                            f'({run/"adapter"/"prpg_backbone.json"}); the files disagree, so the run is not evaluated. '
+                            'Restore config.yaml or train again.')
+
 # %% ../nbs/32_evaluate.ipynb #3fb7dfef
 EVAL_VERSION = 2
 
@@ -254,6 +267,7 @@ def evaluate_run(run:str|Path, # a finished training run
     _check_run(run)
     ds, data_root, instance = _run_dataset(run, data_root, instance)
     cfg = load_train_config(run/'config.yaml')
+    _check_settings(run, cfg)
     cache = cache or FeatureCache()
     opts = opts or GlobalOptions()
     pre = pretrained or lazy_backbone(cfg.backbone, cfg.weights, cfg.image_size, cfg.embedding)

@@ -716,6 +716,19 @@ def _adapter_base(path:Path, weights:str|Path|None=None) -> tuple:
     return name, src, d['image_size'], d['embedding']
 
 # %% ../nbs/10_models.ipynb #eae33a9c
+def _check_adapter_keys(path:Path, model):
+    """The adapter file's tensors are exactly the LoRA weights the wrapped backbone has: peft loads leniently, and an
+    adapter whose names match nothing would evaluate as the pretrained model."""
+    from peft import get_peft_model_state_dict
+    from safetensors import safe_open
+    with safe_open(str(path/'adapter_model.safetensors'), 'pt') as f: got = set(f.keys())
+    want = set(get_peft_model_state_dict(model))
+    if got != want:
+        miss, extra = sorted(want - got), sorted(got - want)
+        raise PRPGError(f'{path/"adapter_model.safetensors"}: its tensors are not the LoRA weights of this backbone '
+                        f'({len(miss)} missing, e.g. {miss[:1]}; {len(extra)} unexpected, e.g. {extra[:1]}); it was '
+                        'saved from another model or edited. Train the run again.')
+
 def load_adapter(path:str|Path, # folder written by `save_adapter`
                  weights:str|Path|None=None, # where the base weights are now, if they moved
                  merge:bool=False, # fold LoRA into the weights (faster inference, no peft wrapper)
@@ -733,6 +746,7 @@ def load_adapter(path:str|Path, # folder written by `save_adapter`
     except Exception as e:
         raise PRPGError(f'{path}: the adapter does not fit backbone {name} ({type(e).__name__}: '
                         f'{str(e).strip()[:200]}).') from None
+    _check_adapter_keys(path, bb.model)
     if merge:
         import hashlib
         bb.model = bb.model.merge_and_unload()

@@ -223,6 +223,9 @@ def make_triplets(ds:Dataset, # the dataset
     real = ds.images(instance, 'train')
     syn_roots = [Path(r) for r in (synthetic_root if isinstance(synthetic_root, (list, tuple)) else
                                    [synthetic_root] if synthetic_root else [])]
+    if (gone := [r for r in syn_roots if not r.is_dir()]):       # named but absent: never a silent real-only run
+        raise DataError(f'synthetic_root: {gone[0]} is not a folder; generate positives into it first (e.g. `prpg '
+                        f'generate cutpaste --out {gone[0]}`) or leave it out for real-only triplets.')
     under = lambda r: list_images(r/instance, recursive=True) if (r/instance).is_dir() else []
     syn = [p for r in syn_roots for p in under(r)]
     scn = under(Path(scene_negatives_root)) if scene_negatives_root and cfg.scene_negative_frac > 0 else []

@@ -90,6 +90,18 @@ PAYLOAD = "x = 1\nopen('PWNED','w').write('x')\ny"
 ALIAS_BOMB = ''.join(f'{c}: &{c} [' + ','.join([f'*{p}'] * 9 if p else ['"x"'] * 9) + ']\n'
                      for p, c in zip(['', *'abcdef'], 'abcdefg'))
 
+def _rename_adapter(w):                            # tensor names that match no LoRA layer of the backbone
+    from safetensors.torch import load_file, save_file
+    p = run_dir(w)/'adapter'/'adapter_model.safetensors'
+    save_file({k.replace('lora_A', 'lora_Z'): v for k, v in load_file(p).items()}, p)
+
+def _edit_config(w, key, value):
+    import yaml
+    p = run_dir(w)/'config.yaml'; d = yaml.safe_load(p.read_text()); d[key] = value; p.write_text(yaml.safe_dump(d))
+
+def _synthetic_root_gone(w):
+    return ['triplets', '--data_root', 'demo', '--out_dir', 'tr', '--synthetic_root', 'nowhere']
+
 CASES = {   # name: (break the world, command line, exit code, what the one line must contain)
     'csv id not an integer': (lambda w: _csv(w, f'x7,0,{_img(w)},{_img(w, 1)},{_img(w, 2)}\n'), None, 2, "bad.csv: row 2: id must be an integer, got 'x7'"),
     'csv short row': (lambda w: _csv(w, f'0,0,{_img(w)},{_img(w, 1)}\n'), None, 2, 'bad.csv: row 2: right_path is empty'),
@@ -147,6 +159,10 @@ CASES = {   # name: (break the world, command line, exit code, what the one line
     'pipeline out inside its dataset': (None, ['pipeline', '--data_root', 'demo', '--out', 'demo/train/runs'], 2, 'out: demo/train/runs is inside the data_root folder demo'),
     'cutpaste out is its dataset': (None, ['generate', 'cutpaste', '--data_root', 'demo', '--out', 'demo'], 2, 'out: demo is the data_root folder demo'),
     'data_root empty': (None, ['generate', 'cutpaste', '--data_root', '', '--out', 'syn'], 2, "data_root: expected a path or none, got ''"),
+    'adapter tensors renamed': (_rename_adapter, 'evaluate', 2, 'its tensors are not the LoRA weights of this backbone'),
+    'run config image size edited': (lambda w: _edit_config(w, 'image_size', 112), 'evaluate', 2, "config.yaml: image_size is 112 but the adapter was trained with 56"),
+    'run config embedding edited': (lambda w: _edit_config(w, 'embedding', 'cls'), 'evaluate', 2, "embedding is 'cls' but the adapter was trained with"),
+    'synthetic root missing (triplets)': (_synthetic_root_gone, None, 2, 'synthetic_root: nowhere'),
     'detect-compare of no folder': (None, ['detect-compare', '--images', 'nowhere', '--subjects', '[{query: a, refs: x}, {query: b, refs: y}]'], 2, "images: 'nowhere' is not a folder"),
 }
 
