@@ -4,14 +4,15 @@
 
 # %% ../../nbs/23_cutpaste.ipynb #9041761c
 from __future__ import annotations
-import math, warnings
+import json, math, warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
-from ..core import ConfigError, DataError, folder_lock, make_np_rng, safe_name, stable_hash, to_dict, save_image
+from ..core import (ConfigError, DataError, atomic_write, files_fingerprint, folder_lock, make_np_rng, safe_name,
+                       stable_hash, to_dict, save_image)
 from ..data import Dataset, list_images, load_image, load_mask, mask_box
 from .layout import append_metadata, masks_dir, metadata_path, positives_dir, read_metadata
 
@@ -133,6 +134,24 @@ def _backgrounds(ds:Dataset, cfg:CutPasteConfig) -> list:
     return bgs
 
 # %% ../../nbs/23_cutpaste.ipynb #083c53eb
+def _sources_key(items) -> str:
+    "Content hash of an instance's reference photos and masks: images made from other pixels are stale."
+    return files_fingerprint([p for it in items for p in (it.path, it.mask) if p], content=True)
+
+def _drop_stale(recs:list, skey:str, dirs:tuple, meta:Path, instance:str) -> list:
+    """The records made from these sources. Those made from other photos or masks (a corrected mask, or a folder from
+    before sources were recorded) are removed with their files (listed in prpg's metadata), and that is said."""
+    stale = [r for r in recs if r.get('sources') != skey]
+    if not stale: return recs
+    print(f'{dirs[0]}: the photos or masks of {instance} changed since {len(stale)} of these images were made; making '
+          'them again.')
+    for r in stale:
+        for d in dirs: (d/safe_name(str(r.get('file')), 'metadata file name')).unlink(missing_ok=True)
+    keep = [r for r in recs if r.get('sources') == skey]
+    atomic_write(meta, ''.join(json.dumps(r, default=str) + '\n' for r in keep))
+    return keep
+
+# %% ../../nbs/23_cutpaste.ipynb #0c84d4e3
 def cutpaste_positives(ds:Dataset, # dataset whose train images (with masks) are the sources
                        instance:str, # the instance
                        out:str|Path, # generation output folder (positives/, positives_masks/)
@@ -151,8 +170,8 @@ def cutpaste_positives(ds:Dataset, # dataset whose train images (with masks) are
     bgs = _backgrounds(ds, cfg)
     pdir, mdir, meta = positives_dir(out, instance), masks_dir(out, instance), metadata_path(out, instance)
     with folder_lock(pdir, f'writing cut/paste positives of {instance}'):     # one writer per instance folder
-        key = _config_key(cfg)
-        recs = read_metadata(meta)
+        key, skey = _config_key(cfg), _sources_key(items)
+        recs = _drop_stale(read_metadata(meta), skey, (pdir, mdir), meta, instance)
         other = {r.get('config') for r in recs} - {key}
         if other:
             raise DataError(f'{pdir}: holds cut/paste images made with other settings (config {sorted(other)[0]} vs '
@@ -177,8 +196,8 @@ def cutpaste_positives(ds:Dataset, # dataset whose train images (with masks) are
             save_image(Image.fromarray(om.astype(np.uint8) * 255), mdir/name)
             save_image(im, pdir/name)
             append_metadata(meta, {'file': name, 'method': 'cutpaste', 'instance': instance, 'index': k, 'config': key,
-                                   'source': str(sp), 'background': str(bp) if bp else 'procedural', 'seed': cfg.seed,
-                                   **geo})
+                                   'sources': skey, 'source': str(sp), 'background': str(bp) if bp else 'procedural',
+                                   'seed': cfg.seed, **geo})
         return Path(out)/'positives'
 
 # %% ../../nbs/23_cutpaste.ipynb #b7ce298c
@@ -252,7 +271,9 @@ def _scene_objects(rng, own:list, others:list, cfg:SceneConfig, with_instance:bo
     return [(*load(it), it) for it in objs]
 
 # %% ../../nbs/23_cutpaste.ipynb #96ff5fb9
-def _write_scene(ds, instance:str, k:int, kind:str, out:Path, cfg:SceneConfig, bgs:list, own, others, load, key:str):
+def _write_scene(ds, instance:str, k:int, kind:str, out:Path, cfg:SceneConfig, bgs:list, own, others, load,
+                 key:dict, # {'config': settings key, 'sources': photos-and-masks key}, recorded with the image
+                ):
     "One scene image, its instance mask (positives) and per-object masks, then its metadata record."
     rng = make_np_rng(cfg.seed, 'scene', kind, instance, k)
     prefix = 'sc' if kind == 'positive' else 'sn'
@@ -276,7 +297,7 @@ def _write_scene(ds, instance:str, k:int, kind:str, out:Path, cfg:SceneConfig, b
     else: pdir, meta = scene_negatives_dir(out, instance), scene_negatives_dir(out, instance).with_suffix('.jsonl')
     save_image(img, pdir/name)
     append_metadata(meta, {'file': name, 'method': 'scene', 'kind': kind, 'instance': instance, 'index': k,
-                           'config': key, 'seed': cfg.seed, 'background': str(bp) if bp else 'procedural',
+                           **key, 'seed': cfg.seed, 'background': str(bp) if bp else 'procedural',
                            'objects': recs})
 
 def scene_negatives_dir(out:str|Path, instance:str) -> Path:
@@ -304,10 +325,11 @@ def scene_positives(ds:Dataset, # dataset whose train images (with masks) are th
         return cache[it.path]
     pdir, ndir = positives_dir(out, instance), scene_negatives_dir(out, instance)
     with folder_lock(pdir, f'writing distractor scenes of {instance}'):
-        key = _config_key(cfg)
+        key, skey = _config_key(cfg), _sources_key([*own, *others])
         for kind, d, meta, n in (('positive', pdir, metadata_path(out, instance), cfg.n_per_instance),
                                  ('negative', ndir, ndir.with_suffix('.jsonl'), cfg.n_negatives)):
-            recs = read_metadata(meta)
+            recs = _drop_stale(read_metadata(meta), skey, (d, masks_dir(out, instance)) if kind == 'positive' else (d,),
+                               meta, instance)
             other = {r.get('config') for r in recs} - {key}
             if other: raise DataError(f'{d}: holds images made with other settings (config {sorted(other)[0]} vs '
                                       f'{key}); write to another output folder, or delete that one.')
@@ -317,5 +339,6 @@ def scene_positives(ds:Dataset, # dataset whose train images (with masks) are th
             for k in tqdm(range(n), disable=not progress, desc=f'scenes {instance} ({kind})', leave=False):
                 prefix = 'sc' if kind == 'positive' else 'sn'
                 if f'{prefix}_{k:05d}.png' not in done:
-                    _write_scene(ds, instance, k, kind, out, cfg, bgs, own, others, load, key)
+                    _write_scene(ds, instance, k, kind, out, cfg, bgs, own, others, load,
+                                 {'config': key, 'sources': skey})
     return out/'positives', out/'scene_negatives'
