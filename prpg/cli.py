@@ -475,7 +475,7 @@ def main(argv:list[str]|None=None) -> int:
 def error_line(e:BaseException, debug:bool=False) -> str:
     """The one line the user sees for an exception: prpg's own message, a file error naming the file, or the exception's
     first line."""
-    if isinstance(e, PRPGError): return str(e)
+    if isinstance(e, PRPGError): return ' '.join(str(e).split())     # one line, whatever text it quotes
     if isinstance(e, OSError) and e.errno == errno.ENOSPC:
         return (f'{e.filename or "a file"}: no space left on the device; free space or write elsewhere (--out / '
                 '--out_root). Files are renamed into place only when whole, so nothing half-written was kept.')

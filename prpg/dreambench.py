@@ -237,7 +237,7 @@ class DreamBenchGenerateConfig:
     generator: Literal['cutpaste', 'dreambooth', 'ipadapter'] = 'cutpaste'
     instances: list[str] = field(default_factory=list)    # default: every subject of the dataset
     per_prompt: int = 1             # images per prompt
-    work: Path = Path('runs/dreambench_work')             # the generators' own runs and image pools
+    work: Path|None = None          # the generators' own runs and image pools (default: OUT/.work, inside --out)
     base: str = SD15                # the diffusion model DreamBooth and IP-Adapter start from (hub id or folder)
     device: str = 'auto'
     dreambooth: DreamBoothConfig = field(default_factory=DreamBoothConfig)
@@ -316,6 +316,7 @@ def generate_dreambench(cfg:DreamBenchGenerateConfig, progress:bool=True) -> Pat
     if cfg.generator not in POOLS: raise ConfigError(f'generator {cfg.generator!r}: use one of {", ".join(POOLS)}.')
     out, ds = Path(cfg.out), load_dataset(cfg.data_root)
     check_writable(out, 'out')
+    cfg.work = check_writable(cfg.work or out/'.work', 'work')     # a hidden folder: scoring reads subject folders
     settings, cache = _settings(cfg), {}
     for s in cfg.instances or ds.instances:
         sdir = out/safe_name(s, 'subject')

@@ -525,7 +525,7 @@ def embed_images(bb:Backbone, # the backbone (its embedding mode is used)
 @dataclass
 class LoraSettings:
     "LoRA hyper-parameters."
-    BOUNDS = {'r': '>= 1', 'alpha': '> 0', 'dropout': '[0, 1)', 'last_blocks': '>= 1'}
+    BOUNDS = {'r': '[1, 1024]', 'alpha': '> 0', 'dropout': '[0, 1)', 'last_blocks': '>= 1'}
     r: int = 16
     alpha: float = 16.0
     dropout: float = 0.1

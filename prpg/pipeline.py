@@ -107,7 +107,9 @@ def stage_device(stage:str, # one of STAGES
                 ) -> torch.device:
     "The device a pipeline stage runs on; a CUDA device asked for where there is none is an error naming the stage."
     if stage not in STAGES: raise ValueError(f'unknown stage {stage!r}')
-    dev = default_device() if device == 'auto' else torch.device(device)
+    try: dev = default_device() if device == 'auto' else torch.device(device)
+    except (RuntimeError, TypeError, ValueError):
+        raise ConfigError(f'device: {device!r} is not a device; use auto, cpu, cuda or cuda:N.') from None
     if dev.type == 'cuda' and not torch.cuda.is_available():
         raise ConfigError(f'device: {device} asked for the {stage} stage, but this machine has no CUDA GPU; use '
                           '--device cpu or auto.')
@@ -382,6 +384,7 @@ def run_pipeline(cfg:PipelineConfig) -> dict:
     say = print if cfg.progress else (lambda *a, **k: None)
     check_writable(cfg.out, 'out')
     check_apart(cfg.out, 'out', data_root=cfg.data_root)
+    for s in STAGES: stage_device(s, cfg.device)                 # a bad device stops us before anything is written
     root = Path(cfg.data_root) if cfg.data_root else build_demo(cfg.demo, progress=False)
     ds = load_dataset(root, verify=('train',))
     insts = cfg.instances or ds.instances

@@ -33,7 +33,7 @@ __all__ = ['PRESETS', 'TrainConfig', 'make_train_config', 'load_train_config', '
 class TrainConfig:
     "One personalization run: a triplet file, a backbone, LoRA and optimisation settings."
     BOUNDS = {'lr': '> 0', 'tau': '> 0', 'margin': '>= 0', 'patch_weight': '>= 0', 'patch_tau': '> 0',
-              'weight_decay': '>= 0', 'image_size': '>= 8', 'num_workers': '>= 0', 'betas': '[0, 1)',
+              'weight_decay': '>= 0', 'image_size': '[8, 4096]', 'num_workers': '>= 0', 'betas': '[0, 1)',
               'batch_size': '>= 1', 'epochs': '>= 1', 'max_steps': '>= 1', 'grad_accum': '>= 1',
               'checkpoint_every': '>= 1', 'seed': '>= 0', 'token_keep': '(0, 1]'}
     triplets: Path|None = None            # triplet CSV (prpg.triplets)

@@ -229,3 +229,15 @@ def test_report_refuses_what_does_not_add_up(world, tmp_path):
         assert now['digest'] == good['digest']
     code, out, err = prpg(w, 'report', run, '--out', 'rep')
     assert code == 0, err
+
+def test_generate_dreambench_writes_only_under_out(world, tmp_path):
+    "Its generators' runs and image pools go to OUT/.work (hidden from scoring), not ./runs of the working folder."
+    w = tmp_path/'w'; shutil.copytree(world, w, symlinks=True)
+    before = {p.name for p in w.iterdir()}
+    inst = load_dataset(w/'demo').instances[0]
+    code, out, err = prpg(w, 'generate', 'dreambench', '--data_root', 'demo', '--out', 'db', '--cutpaste.size', '[32, 32]',
+                          '--instances', f'[{inst}]')
+    assert code == 0, err
+    new = {p.name for p in w.iterdir()} - before
+    assert {n for n in new if not n.endswith(('.lock', '.lock.json'))} == {'db'}, new
+    assert (w/'db'/'.work').is_dir() and len(list((w/'db'/inst).glob('*.png'))) >= 1
