@@ -356,7 +356,10 @@ def _coerce_literal(v, t, args, key):
 def _coerce_seq(v, t, args, key):
     if isinstance(v, str):
         s = v.strip()
-        v = yaml.safe_load(s) if s.startswith('[') else [x.strip() for x in s.split(',') if x.strip()]
+        try: v = yaml.safe_load(s) if s.startswith('[') else [x.strip() for x in s.split(',') if x.strip()]
+        except (yaml.YAMLError, RecursionError): raise _Bad() from None
+        if not _values_within(v, YAML_MAX_VALUES):           # YAML aliases typed on a command line expand too
+            raise ConfigError(f'{key}: expands to more than {YAML_MAX_VALUES:,} values (YAML aliases?); write them out.')
     if not isinstance(v, (list, tuple)): raise _Bad()
     if get_origin(t) is tuple and args and args[-1] is not Ellipsis:
         if len(v) != len(args): raise ConfigError(f'{key}: expected {len(args)} values, got {len(v)}')

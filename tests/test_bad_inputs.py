@@ -102,6 +102,15 @@ def _edit_config(w, key, value):
 def _synthetic_root_gone(w):
     return ['triplets', '--data_root', 'demo', '--out_dir', 'tr', '--synthetic_root', 'nowhere']
 
+def _mudi_list_id(w):
+    "A Seg-Mix folder whose photo line names its subject with a list."
+    (w/'md').mkdir()
+    (w/'md'/'metadata.jsonl').write_text('{"id": {"a": "olis mug", "b": "hta mug"}}\n{"id": ["a"], "file_name": '
+                                         '"p.png", "mask_path": "m.png", "text": "t"}\n')
+
+def _dc(w, subjects):                              # detect-compare over the demo's first train folder
+    return ['detect-compare', '--images', str(next((w/'demo'/'train').iterdir()).relative_to(w)), '--subjects', subjects]
+
 CASES = {   # name: (break the world, command line, exit code, what the one line must contain)
     'csv id not an integer': (lambda w: _csv(w, f'x7,0,{_img(w)},{_img(w, 1)},{_img(w, 2)}\n'), None, 2, "bad.csv: row 2: id must be an integer, got 'x7'"),
     'csv short row': (lambda w: _csv(w, f'0,0,{_img(w)},{_img(w, 1)}\n'), None, 2, 'bad.csv: row 2: right_path is empty'),
@@ -163,6 +172,12 @@ CASES = {   # name: (break the world, command line, exit code, what the one line
     'run config image size edited': (lambda w: _edit_config(w, 'image_size', 112), 'evaluate', 2, "config.yaml: image_size is 112 but the adapter was trained with 56"),
     'run config embedding edited': (lambda w: _edit_config(w, 'embedding', 'cls'), 'evaluate', 2, "embedding is 'cls' but the adapter was trained with"),
     'synthetic root missing (triplets)': (_synthetic_root_gone, None, 2, 'synthetic_root: nowhere'),
+    'MuDI subject id a list (segmix)': (_mudi_list_id, ['generate', 'segmix', '--data', 'md'], 2, "line 2: id ['a'] is not in line 1"),
+    'segmix subject unknown key': (None, ['generate', 'segmix', '--subjects', '[{name: a, photos: [x], bogus: 1}, {name: b, photos: [y]}]'], 2, "subjects[0]: unknown key 'bogus' for SubjectSpec"),
+    'scene template unknown placeholder': (None, ['generate', 'segmix-scenes', '--run', 'demo', '--subject', 'a', '--scenes.templates', '["a {a} and {c}"]'], 2, "names {c}; a template may name only {a} and {b}"),
+    'detect-compare subject unknown key': (lambda w: _dc(w, '[{query: a, refs: x, bogus: 1}, {query: b, refs: y}]'), None, 2, "subjects[0]: unknown key 'bogus'"),
+    'detect-compare query a list': (lambda w: _dc(w, '[{query: [a], refs: x}, {query: b, refs: y}]'), None, 2, 'subjects[0]: query must be text'),
+    'detect-compare alias bomb': (lambda w: _dc(w, '[{query: a, refs: x, zz: [&a [1,1,1,1,1,1,1,1,1], &b [*a,*a,*a,*a,*a,*a,*a,*a,*a], &c [*b,*b,*b,*b,*b,*b,*b,*b,*b], &d [*c,*c,*c,*c,*c,*c,*c,*c,*c], &e [*d,*d,*d,*d,*d,*d,*d,*d,*d], &f [*e,*e,*e,*e,*e,*e,*e,*e,*e], [*f,*f,*f,*f,*f,*f,*f,*f,*f]]}, {query: b, refs: y}]'), None, 2, 'subjects: expands to more than 200,000 values'),
     'detect-compare of no folder': (None, ['detect-compare', '--images', 'nowhere', '--subjects', '[{query: a, refs: x}, {query: b, refs: y}]'], 2, "images: 'nowhere' is not a folder"),
 }
 

@@ -16,7 +16,7 @@ from PIL import Image
 
 from ..core import (ConfigError, DataError, PRPGError, atomic_write, derive_seed, files_fingerprint, folder_lock,
                        is_finished, make_np_rng, read_json, run_checkpoint, run_id, safe_name, save_config, save_image,
-                       stable_hash, to_dict, write_json)
+                       stable_hash, to_dict, write_json, from_dict)
 from ..data import list_images, load_image, load_mask, mask_box
 from ..hub import ModelUnavailableError, load_pretrained
 from .dreambooth import (SD15, ClassImageConfig, base_fingerprint, class_images, dco_loss, encode_prompts,
@@ -89,7 +89,7 @@ def read_mudi_metadata(folder:str|Path, # a Seg-Mix data folder (MuDI's layout)
         miss = [k for k in ('id', 'file_name', 'mask_path', 'text') if not isinstance(r, dict) or k not in r]
         if miss: raise DataError(f'{f}: line {i}: missing {", ".join(miss)} (each photo needs id, file_name, '
                                  'mask_path, text).')
-        if r['id'] not in subs:
+        if not isinstance(r['id'], str) or r['id'] not in subs:
             raise DataError(f'{f}: line {i}: id {r["id"]!r} is not in line 1 ({", ".join(subs)}).')
         s = subs[r['id']]
         s.images.append(_inside(folder, r['file_name'], f, i, 'file_name'))
@@ -134,7 +134,9 @@ def prepare_segmix_data(subjects:list, # SubjectSpec (or dicts with its keys), t
                         max_side:int=1024, # photos are shrunk to this longest side
                        ) -> Path:
     "Write a Seg-Mix data folder: photos (PNG), masks (given or GrabCut) and `metadata.jsonl`; reused when unchanged."
-    specs = [s if isinstance(s, SubjectSpec) else SubjectSpec(**s) for s in subjects]
+    # from_dict: an unknown key or a value of the wrong type is one line naming the entry
+    specs = [s if isinstance(s, SubjectSpec) else from_dict(SubjectSpec, s, f'subjects[{k}]')
+             for k, s in enumerate(subjects)]
     if len(specs) < 2: raise ConfigError('Seg-Mix needs two or more subjects (give subjects: [{name, photos, '
                                          'class_noun}, ...]).')
     if len({s.name for s in specs}) < len(specs): raise ConfigError('subjects: two subjects share a name.')
@@ -711,6 +713,16 @@ class SegMixScenesConfig:
     backbone_weights: str|None = None
     seed: int = 0
 
+    def validate(self):
+        "Each template names only {a} and {b} (the two subjects' identifiers), so a bad one fails before any model loads."
+        import string
+        for t in self.templates:
+            try: names = {f for _, f, _, _ in string.Formatter().parse(t) if f is not None}
+            except ValueError as e: raise ConfigError(f'templates: {t!r} is not a template ({e}).') from None
+            if names - {'a', 'b'}:
+                raise ConfigError(f'templates: {t!r} names {{{sorted(names - {"a", "b"})[0]}}}; a template may name '
+                                  'only {a} and {b}, the two subjects.')
+
 # %% ../../nbs/29_mudi.ipynb #bcf649fe
 def _scene_subjects(run:Path, subject:str) -> tuple[dict, dict]:
     "The run's subjects (id -> MudiSubject) and each one's first photo and mask for layouts and references."
@@ -865,6 +877,13 @@ def run_detect_compare(cfg:DetectCompareConfig, detector=None, embedder=None, ve
     "Score every image of `cfg.images`; writes `detect_compare.json` and `per_image.csv` under `cfg.out`."
     if len(cfg.subjects) < 2 or any('query' not in s or 'refs' not in s for s in cfg.subjects):
         raise ConfigError('subjects: give two or more {query, refs} entries (a text query and reference photos).')
+    for k, s in enumerate(cfg.subjects):
+        if set(s) - {'query', 'refs'}:
+            raise ConfigError(f'subjects[{k}]: unknown key {sorted(map(str, set(s) - {"query", "refs"}))[0]!r}; an '
+                              'entry has only query (text) and refs (a folder or a list of files).')
+        refs = s['refs'] if isinstance(s['refs'], list) else [s['refs']]
+        if not isinstance(s['query'], str) or not s['query'].strip() or not all(isinstance(r, str) for r in refs):
+            raise ConfigError(f'subjects[{k}]: query must be text and refs a folder or a list of files.')
     if not cfg.images or not Path(cfg.images).is_dir(): raise ConfigError(f'images: {cfg.images!r} is not a folder.')
     ims = [p for p in list_images(cfg.images) if 'mask' not in p.name]
     if not ims: raise DataError(f'{cfg.images}: no images.')
