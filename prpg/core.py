@@ -353,13 +353,27 @@ def _coerce_literal(v, t, args, key):
     raise ConfigError(f'{key}: {v!r} is not one of '
                       f'{_type_name(t)}' + (f"; did you mean {close[0]!r}?" if close else ''))
 
+YAML_MAX_BYTES, YAML_MAX_VALUES = 4 << 20, 200_000
+
+def _values_within(obj, limit:int) -> bool:
+    "Whether `obj` holds at most `limit` values, counting an aliased value at each place it appears (no recursion)."
+    stack, n = [obj], 0
+    while stack:
+        o = stack.pop()
+        n += 1
+        if n > limit: return False
+        if isinstance(o, dict): stack.extend([*o.keys(), *o.values()])
+        elif isinstance(o, (list, tuple)): stack.extend(o)
+    return True
+
 def _coerce_seq(v, t, args, key):
     if isinstance(v, str):
         s = v.strip()
         try: v = yaml.safe_load(s) if s.startswith('[') else [x.strip() for x in s.split(',') if x.strip()]
         except (yaml.YAMLError, RecursionError): raise _Bad() from None
         if not _values_within(v, YAML_MAX_VALUES):           # YAML aliases typed on a command line expand too
-            raise ConfigError(f'{key}: expands to more than {YAML_MAX_VALUES:,} values (YAML aliases?); write them out.')
+            raise ConfigError(f'{key}: expands to more than {YAML_MAX_VALUES:,} values (YAML aliases?); write them '
+                              'out.')
     if not isinstance(v, (list, tuple)): raise _Bad()
     if get_origin(t) is tuple and args and args[-1] is not Ellipsis:
         if len(v) != len(args): raise ConfigError(f'{key}: expected {len(args)} values, got {len(v)}')
@@ -516,8 +530,6 @@ def save_config(cfg, path) -> Path:
     return atomic_write(path, yaml.safe_dump(to_dict(cfg), sort_keys=False))
 
 # %% ../nbs/00_core.ipynb #3eacdc75
-YAML_MAX_BYTES, YAML_MAX_VALUES = 4 << 20, 200_000
-
 class _UniqueKeyLoader(yaml.SafeLoader):
     "safe_load's loader, refusing a key given twice in one mapping (plain YAML keeps the last without a word)."
     def construct_mapping(self, node, deep=False):
@@ -529,17 +541,6 @@ class _UniqueKeyLoader(yaml.SafeLoader):
                 raise yaml.constructor.ConstructorError(None, None, f'the key {key!r} is given twice', k.start_mark)
             seen.add(key)
         return super().construct_mapping(node, deep)
-
-def _values_within(obj, limit:int) -> bool:
-    "Whether `obj` holds at most `limit` values, counting an aliased value at each place it appears (no recursion)."
-    stack, n = [obj], 0
-    while stack:
-        o = stack.pop()
-        n += 1
-        if n > limit: return False
-        if isinstance(o, dict): stack.extend([*o.keys(), *o.values()])
-        elif isinstance(o, (list, tuple)): stack.extend(o)
-    return True
 
 def read_yaml(path:str|Path, # a YAML file a user gives
              ) -> object:

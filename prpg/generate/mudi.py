@@ -714,7 +714,7 @@ class SegMixScenesConfig:
     seed: int = 0
 
     def validate(self):
-        "Each template names only {a} and {b} (the two subjects' identifiers), so a bad one fails before any model loads."
+        "Each template names only {a} and {b} (the subjects' identifiers), so a bad one fails before any model loads."
         import string
         for t in self.templates:
             try: names = {f for _, f, _, _ in string.Formatter().parse(t) if f is not None}
