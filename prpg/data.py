@@ -17,7 +17,7 @@ from .core import DataError, name_problem, read_json, text_table
 
 # %% auto #0
 __all__ = ['IMAGE_EXTS', 'UNSUPPORTED_EXTS', 'MASK_THRESHOLD', 'SPLITS', 'SHIFTS', 'is_image_file', 'list_images', 'to_rgb',
-           'load_image', 'load_mask', 'mask_box', 'faint_fraction', 'Item', 'Problem', 'Dataset',
+           'load_image', 'load_mask', 'image_and_mask', 'mask_box', 'faint_fraction', 'Item', 'Problem', 'Dataset',
            'default_negatives_root', 'find_negatives', 'read_pods', 'read_flat', 'read_photos', 'detect_layout',
            'load_dataset', 'CheckReport', 'check_dataset']
 
@@ -151,6 +151,13 @@ def load_mask(path:str|Path, # mask file
         raise DataError(f'{path}: mask is {mw}x{mh} but its image {image_path or ""} is {w}x{h}.{hint} '
                         'Save the mask at the image size.')
     return g >= MASK_THRESHOLD
+
+def image_and_mask(path:str|Path, # a photo
+                   mask:str|Path, # its mask
+                  ) -> tuple:
+    "The photo (RGB) and its boolean mask, which must have the photo's size (a mismatch is a `DataError` naming both)."
+    im = load_image(path)
+    return im, load_mask(mask, size=im.size, image_path=path)
 
 def mask_box(mask:np.ndarray) -> tuple|None:
     "Tight box `(x0, y0, x1, y1)` of a boolean mask (x1, y1 exclusive), or None if empty."

@@ -111,6 +111,16 @@ def _mudi_list_id(w):
 def _dc(w, subjects):                              # detect-compare over the demo's first train folder
     return ['detect-compare', '--images', str(next((w/'demo'/'train').iterdir()).relative_to(w)), '--subjects', subjects]
 
+def _small_mask(w):                                 # the first train mask saved at half its photo's size
+    m = sorted((w/'demo'/'train_masks').rglob('*.png'))[0]
+    im = Image.open(m); im.resize((im.width // 2, im.height // 2)).save(m)
+
+def _segmix_small_mask(w):
+    _small_mask(w)
+    first = sorted((w/'demo'/'train_masks').iterdir())[0].name          # the instance whose mask shrank, and another
+    other = next(i for i in load_dataset(w/'demo').instances if i != first)
+    return ['generate', 'segmix', '--data_root', 'demo', '--instances', f'[{first}, {other}]', '--data', 'smx']
+
 CASES = {   # name: (break the world, command line, exit code, what the one line must contain)
     'csv id not an integer': (lambda w: _csv(w, f'x7,0,{_img(w)},{_img(w, 1)},{_img(w, 2)}\n'), None, 2, "bad.csv: row 2: id must be an integer, got 'x7'"),
     'csv short row': (lambda w: _csv(w, f'0,0,{_img(w)},{_img(w, 1)}\n'), None, 2, 'bad.csv: row 2: right_path is empty'),
@@ -178,6 +188,9 @@ CASES = {   # name: (break the world, command line, exit code, what the one line
     'detect-compare subject unknown key': (lambda w: _dc(w, '[{query: a, refs: x, bogus: 1}, {query: b, refs: y}]'), None, 2, "subjects[0]: unknown key 'bogus'"),
     'detect-compare query a list': (lambda w: _dc(w, '[{query: [a], refs: x}, {query: b, refs: y}]'), None, 2, 'subjects[0]: query must be text'),
     'detect-compare alias bomb': (lambda w: _dc(w, '[{query: a, refs: x, zz: [&a [1,1,1,1,1,1,1,1,1], &b [*a,*a,*a,*a,*a,*a,*a,*a,*a], &c [*b,*b,*b,*b,*b,*b,*b,*b,*b], &d [*c,*c,*c,*c,*c,*c,*c,*c,*c], &e [*d,*d,*d,*d,*d,*d,*d,*d,*d], &f [*e,*e,*e,*e,*e,*e,*e,*e,*e], [*f,*f,*f,*f,*f,*f,*f,*f,*f]]}, {query: b, refs: y}]'), None, 2, 'subjects: expands to more than 200,000 values'),
+    'mask of another size (cutpaste)': (_small_mask, ['generate', 'cutpaste', '--data_root', 'demo', '--out', 'syn'], 2, 'mask is 24x24 but its image'),
+    'mask of another size (scenes)': (_small_mask, ['generate', 'scenes', '--data_root', 'demo', '--out', 'sc'], 2, 'mask is 24x24 but its image'),
+    'mask of another size (segmix)': (_segmix_small_mask, None, 2, 'mask is 24x24 but its image'),
     'detect-compare of no folder': (None, ['detect-compare', '--images', 'nowhere', '--subjects', '[{query: a, refs: x}, {query: b, refs: y}]'], 2, "images: 'nowhere' is not a folder"),
 }
 

@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw, ImageFilter
 
 from ..core import (ConfigError, DataError, atomic_write, files_fingerprint, folder_lock, make_np_rng, safe_name,
                        stable_hash, to_dict, save_image)
-from ..data import Dataset, list_images, load_image, load_mask, mask_box
+from ..data import Dataset, image_and_mask, list_images, load_image, load_mask, mask_box
 from .layout import append_metadata, masks_dir, metadata_path, positives_dir, read_metadata
 
 # %% auto #0
@@ -179,7 +179,7 @@ def cutpaste_positives(ds:Dataset, # dataset whose train images (with masks) are
         done = {r['file'] for r in recs if (pdir/r['file']).is_file()}
         pdir.mkdir(parents=True, exist_ok=True)
         mdir.mkdir(parents=True, exist_ok=True)
-        sources = [(load_image(it.path), load_mask(it.mask, image_path=it.path), it.path) for it in items]
+        sources = [(*image_and_mask(it.path, it.mask), it.path) for it in items]
         for k in tqdm(range(cfg.n_per_instance), disable=not progress, desc=f'cut/paste {instance}', leave=False):
             name = f'cp_{k:05d}.png'
             if name in done: continue
@@ -321,7 +321,7 @@ def scene_positives(ds:Dataset, # dataset whose train images (with masks) are th
     out = Path(out)
     cache = {}
     def load(it):
-        if it.path not in cache: cache[it.path] = (load_image(it.path), load_mask(it.mask, image_path=it.path))
+        if it.path not in cache: cache[it.path] = image_and_mask(it.path, it.mask)
         return cache[it.path]
     pdir, ndir = positives_dir(out, instance), scene_negatives_dir(out, instance)
     with folder_lock(pdir, f'writing distractor scenes of {instance}'):

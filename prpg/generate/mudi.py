@@ -17,7 +17,7 @@ from PIL import Image
 from ..core import (ConfigError, DataError, PRPGError, atomic_write, derive_seed, files_fingerprint, folder_lock,
                        is_finished, make_np_rng, read_json, run_checkpoint, run_id, safe_name, save_config, save_image,
                        stable_hash, to_dict, write_json, from_dict)
-from ..data import list_images, load_image, load_mask, mask_box
+from ..data import image_and_mask, list_images, load_image, load_mask, mask_box
 from ..hub import ModelUnavailableError, load_pretrained
 from .dreambooth import (SD15, ClassImageConfig, base_fingerprint, class_images, dco_loss, encode_prompts,
                                       load_pipeline, masked_mse, noised_latents, paired_transform, predict,
@@ -170,7 +170,8 @@ def _write_subject(s:SubjectSpec, k:int, out:Path, max_side:int) -> MudiSubject:
         if s.masks:
             mp = Path(s.masks)/f'{p.stem}.png'
             if not mp.is_file(): raise DataError(f'{mp}: no mask for {p} (masks are named like the photos).')
-            m = np.asarray(Image.fromarray(load_mask(mp).astype(np.uint8) * 255).resize(im.size, Image.NEAREST)) > 127
+            m = load_mask(mp, size=load_image(p).size, image_path=p)      # at the photo's own size, then shrunk with it
+            m = np.asarray(Image.fromarray(m.astype(np.uint8) * 255).resize(im.size, Image.NEAREST)) > 127
         else: m = grabcut_mask(im)
         if not m.any(): raise DataError(f'{p}: its mask is empty; draw it by hand and pass masks=.')
         name = f'{sid}{j:02d}.png'
@@ -400,8 +401,7 @@ def _segmix_run_dir(cfg:SegMixConfig, subs:dict) -> Path:
 
 def _decoded(subs:dict) -> dict:
     "id -> [(photo, mask, caption)], decoded once."
-    return {k: [(load_image(p), load_mask(m, image_path=p), t) for p, m, t in zip(s.images, s.masks, s.texts)]
-            for k, s in subs.items()}
+    return {k: [(*image_and_mask(p, m), t) for p, m, t in zip(s.images, s.masks, s.texts)] for k, s in subs.items()}
 
 # %% ../../nbs/29_mudi.ipynb #1fab812c
 def _segmix_sample(cfg:SegMixConfig, rng, data:dict, idents:dict, step:int, cls:dict|None) -> tuple:
@@ -730,7 +730,7 @@ def _scene_subjects(run:Path, subject:str) -> tuple[dict, dict]:
     if meta.get('method') != 'segmix': raise PRPGError(f'{run}: not a finished Seg-Mix run (prpg generate segmix).')
     subs = read_mudi_metadata(meta['data'])
     if subject not in subs: raise ConfigError(f'subject {subject!r}: the run has {", ".join(subs)}.')
-    first = {k: (load_image(s.images[0]), load_mask(s.masks[0], image_path=s.images[0])) for k, s in subs.items()}
+    first = {k: image_and_mask(s.images[0], s.masks[0]) for k, s in subs.items()}
     return subs, first
 
 # %% ../../nbs/29_mudi.ipynb #d7df5a77
