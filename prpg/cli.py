@@ -4,7 +4,7 @@
 
 # %% ../nbs/51_cli.ipynb #9fbd40d1
 from __future__ import annotations
-import argparse, errno, os, sys, traceback
+import argparse, errno, os, re, sys, traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -475,7 +475,12 @@ def main(argv:list[str]|None=None) -> int:
 def error_line(e:BaseException, debug:bool=False) -> str:
     """The one line the user sees for an exception: prpg's own message, a file error naming the file, or the exception's
     first line."""
-    if isinstance(e, PRPGError): return ' '.join(str(e).split())     # one line, whatever text it quotes
+    text = str(e)
+    if 'Original Traceback' in text:      # re-raised by torch from a DataLoader worker: its message is the last line
+        last = text.strip().splitlines()[-1]
+        text = re.sub(r'^[\w.]+: ', '', last)
+        if isinstance(e, PRPGError): return text
+    if isinstance(e, PRPGError): return ' '.join(text.split())     # one line, whatever text it quotes
     if isinstance(e, OSError) and e.errno == errno.ENOSPC:
         return (f'{e.filename or "a file"}: no space left on the device; free space or write elsewhere (--out / '
                 '--out_root). Files are renamed into place only when whole, so nothing half-written was kept.')
@@ -483,7 +488,7 @@ def error_line(e:BaseException, debug:bool=False) -> str:
         return f'{e.filename}: {e.strerror or e}' + ('' if debug else ' (--debug shows the traceback)')
     if isinstance(e, MemoryError):
         return 'out of memory; lower --batch_size (or --options.batch_size), or use a smaller image_size.'
-    first = (str(e).strip().splitlines() or [''])[0][:300]
+    first = (text.strip().splitlines() or [''])[0][:300]
     return (f'unexpected {type(e).__name__}: {first}' + ('' if debug else
             '. This is a bug in prpg or an input it does not check yet; rerun with --debug for the traceback and '
             'report it.'))

@@ -17,9 +17,9 @@ from .core import DataError, name_problem, read_json, text_table
 
 # %% auto #0
 __all__ = ['IMAGE_EXTS', 'UNSUPPORTED_EXTS', 'MASK_THRESHOLD', 'SPLITS', 'SHIFTS', 'is_image_file', 'list_images', 'to_rgb',
-           'load_image', 'load_mask', 'image_and_mask', 'mask_box', 'faint_fraction', 'Item', 'Problem', 'Dataset',
-           'default_negatives_root', 'find_negatives', 'read_pods', 'read_flat', 'read_photos', 'detect_layout',
-           'load_dataset', 'CheckReport', 'check_dataset']
+           'load_image', 'load_mask', 'check_image_headers', 'image_and_mask', 'mask_box', 'faint_fraction', 'Item',
+           'Problem', 'Dataset', 'default_negatives_root', 'find_negatives', 'read_pods', 'read_flat', 'read_photos',
+           'detect_layout', 'load_dataset', 'CheckReport', 'check_dataset']
 
 # %% ../nbs/01_data.ipynb #e0c12bf5
 IMAGE_EXTS = ('.jpg', '.jpeg', '.png', '.bmp', '.gif', '.webp', '.tif', '.tiff', '.avif')
@@ -151,6 +151,15 @@ def load_mask(path:str|Path, # mask file
         raise DataError(f'{path}: mask is {mw}x{mh} but its image {image_path or ""} is {w}x{h}.{hint} '
                         'Save the mask at the image size.')
     return g >= MASK_THRESHOLD
+
+def check_image_headers(paths, # image files
+                       ) -> int:
+    """Open every file as an image, reading headers only (about a millisecond each): a file that is missing, not an
+    image or a decompression bomb is a `DataError` naming it before a job writes anything. Returns how many."""
+    n = 0
+    for p in sorted({str(p) for p in paths}):
+        with _open(Path(p)): n += 1
+    return n
 
 def image_and_mask(path:str|Path, # a photo
                    mask:str|Path, # its mask

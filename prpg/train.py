@@ -16,7 +16,7 @@ import torch.nn.functional as F
 from .core import (folder_lock, load_checkpoint, save_state, check_writable, DataError, PRPGError, ConfigError,
                        atomic_write, derive_seed, files_fingerprint, from_dict, is_finished, make_rng, read_config_dict,
                        read_json, run_checkpoint, run_id, save_config, stable_hash, to_dict, write_json)
-from .data import load_image, load_mask
+from .data import check_image_headers, load_image, load_mask
 from .triplets import read_triplets, write_triplets, Triplet
 from .models import (AugmentConfig, Backbone, LoraSettings, Preprocess, add_lora, autocast_dtype, default_device,
                          load_adapter, load_backbone, prepare_for_training, save_adapter, set_token_keep,
@@ -405,6 +405,8 @@ def _train(cfg:TrainConfig, callback:Callable|None, locks:contextlib.ExitStack) 
     trips, inputs, run = _plan_run(cfg)
     say = print if cfg.progress else (lambda *a, **k: None)
     if is_finished(run): return run
+    # an unreadable image stops us before the run folder exists (not in a DataLoader worker, mid-epoch)
+    check_image_headers(p for t in trips for p in (t.anchor, t.positive, t.negative))
     ck_path, met = run_checkpoint(run), run/'metrics.csv'
     # a bad checkpoint is refused before anything is written
     ck = load_checkpoint(ck_path) if ck_path.is_file() else None

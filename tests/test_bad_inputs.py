@@ -121,6 +121,10 @@ def _segmix_small_mask(w):
     other = next(i for i in load_dataset(w/'demo').instances if i != first)
     return ['generate', 'segmix', '--data_root', 'demo', '--instances', f'[{first}, {other}]', '--data', 'smx']
 
+def _negative_of_t(w):                              # an image the world's triplets use
+    from prpg.triplets import read_triplets
+    return read_triplets(w/'t.csv')[0].negative
+
 CASES = {   # name: (break the world, command line, exit code, what the one line must contain)
     'csv id not an integer': (lambda w: _csv(w, f'x7,0,{_img(w)},{_img(w, 1)},{_img(w, 2)}\n'), None, 2, "bad.csv: row 2: id must be an integer, got 'x7'"),
     'csv short row': (lambda w: _csv(w, f'0,0,{_img(w)},{_img(w, 1)}\n'), None, 2, 'bad.csv: row 2: right_path is empty'),
@@ -191,6 +195,7 @@ CASES = {   # name: (break the world, command line, exit code, what the one line
     'mask of another size (cutpaste)': (_small_mask, ['generate', 'cutpaste', '--data_root', 'demo', '--out', 'syn'], 2, 'mask is 24x24 but its image'),
     'mask of another size (scenes)': (_small_mask, ['generate', 'scenes', '--data_root', 'demo', '--out', 'sc'], 2, 'mask is 24x24 but its image'),
     'mask of another size (segmix)': (_segmix_small_mask, None, 2, 'mask is 24x24 but its image'),
+    'broken image, DataLoader workers (train)': (lambda w: _negative_of_t(w).write_bytes(b'\x89PNG broken'), ['train', '--triplets', 't.csv', *TRAIN, '--num_workers', '2'], 2, 'not a readable image'),
     'detect-compare of no folder': (None, ['detect-compare', '--images', 'nowhere', '--subjects', '[{query: a, refs: x}, {query: b, refs: y}]'], 2, "images: 'nowhere' is not a folder"),
 }
 
