@@ -115,15 +115,11 @@ def _small_mask(w):                                 # the first train mask saved
     m = sorted((w/'demo'/'train_masks').rglob('*.png'))[0]
     im = Image.open(m); im.resize((im.width // 2, im.height // 2)).save(m)
 
-def _segmix_small_mask(w):
+def _segmix_small_mask(w):                         # subjects given with a masks folder, one mask at half size
     _small_mask(w)
-    first = sorted((w/'demo'/'train_masks').iterdir())[0].name          # the instance whose mask shrank, and another
-    other = next(i for i in load_dataset(w/'demo').instances if i != first)
-    return ['generate', 'segmix', '--data_root', 'demo', '--instances', f'[{first}, {other}]', '--data', 'smx']
-
-def _negative_of_t(w):                              # an image the world's triplets use
-    from prpg.triplets import read_triplets
-    return read_triplets(w/'t.csv')[0].negative
+    a, b = sorted((w/'demo'/'train_masks').iterdir())[:2]
+    subj = lambda m: f"{{name: {m.name}, photos: [demo/train/{m.name}], class_noun: mug, masks: {m.relative_to(w)}}}"
+    return ['generate', 'segmix', '--subjects', f'[{subj(a)}, {subj(b)}]', '--data', 'smx']
 
 CASES = {   # name: (break the world, command line, exit code, what the one line must contain)
     'csv id not an integer': (lambda w: _csv(w, f'x7,0,{_img(w)},{_img(w, 1)},{_img(w, 2)}\n'), None, 2, "bad.csv: row 2: id must be an integer, got 'x7'"),

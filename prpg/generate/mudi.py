@@ -144,6 +144,11 @@ def prepare_segmix_data(subjects:list, # SubjectSpec (or dicts with its keys), t
     key = stable_hash([[s.name, s.class_noun, s.identifier, s.masks, files_fingerprint(_photos(s), content=True)]
                        for s in specs] + [max_side], 16)
     stamp = out/'.prpg_segmix_data.json'
+    for s in specs:                              # every given mask has its photo's size, before anything is written
+        for p in _photos(s) if s.masks else []:
+            mp = Path(s.masks)/f'{p.stem}.png'
+            if not mp.is_file(): raise DataError(f'{mp}: no mask for {p} (masks are named like the photos).')
+            image_and_mask(p, mp)
     with folder_lock(out, 'writing a Seg-Mix data folder'):
         if stamp.is_file() and read_json(stamp).get('key') == key: return out
         if out.is_dir() and any(out.iterdir()) and not stamp.is_file():
@@ -168,9 +173,7 @@ def _write_subject(s:SubjectSpec, k:int, out:Path, max_side:int) -> MudiSubject:
     for j, p in enumerate(_photos(s)):
         im = load_image(p, max_side=max_side)
         if s.masks:
-            mp = Path(s.masks)/f'{p.stem}.png'
-            if not mp.is_file(): raise DataError(f'{mp}: no mask for {p} (masks are named like the photos).')
-            m = load_mask(mp, size=load_image(p).size, image_path=p)      # at the photo's own size, then shrunk with it
+            m = load_mask(Path(s.masks)/f'{p.stem}.png')                  # its size checked in prepare_segmix_data
             m = np.asarray(Image.fromarray(m.astype(np.uint8) * 255).resize(im.size, Image.NEAREST)) > 127
         else: m = grabcut_mask(im)
         if not m.any(): raise DataError(f'{p}: its mask is empty; draw it by hand and pass masks=.')
