@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw, ImageFilter
 
 from ..core import (ConfigError, DataError, atomic_write, files_fingerprint, folder_lock, make_np_rng, safe_name,
                        stable_hash, to_dict, save_image)
-from ..data import Dataset, image_and_mask, list_images, load_image, load_mask, mask_box
+from ..data import Dataset, image_and_mask, list_images, load_image, mask_box
 from .layout import append_metadata, masks_dir, metadata_path, positives_dir, read_metadata
 
 # %% auto #0
