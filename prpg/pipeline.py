@@ -30,8 +30,8 @@ from .generate.ipadapter import IPAdapterConfig
 from .generate.filter import FilterConfig
 
 # %% auto #0
-__all__ = ['GENERATORS', 'STAGES', 'PipelineConfig', 'resolve_model', 'stage_device', 'run_instance', 'load_pipeline_config',
-           'run_pipeline']
+__all__ = ['GENERATORS', 'STAGES', 'PipelineConfig', 'resolve_model', 'parse_device', 'stage_device', 'run_instance',
+           'load_pipeline_config', 'run_pipeline']
 
 # %% ../nbs/47_pipeline.ipynb #cecfa1ec
 GENERATORS = ('cutpaste', 'dreambooth', 'dreambooth_masked', 'ipadapter', 'none')
@@ -102,14 +102,18 @@ def resolve_model(name:str|Path|None) -> str|None:
     return None if name is None else str(name)
 
 # %% ../nbs/47_pipeline.ipynb #b01303f1
+def parse_device(device:str) -> torch.device:
+    "The device `device` names ('auto': CUDA when present); a string that names none is a `ConfigError`."
+    try: return default_device() if device == 'auto' else torch.device(device)
+    except (RuntimeError, TypeError, ValueError):
+        raise ConfigError(f'device: {device!r} is not a device; use auto, cpu, cuda or cuda:N.') from None
+
 def stage_device(stage:str, # one of STAGES
                  device:str='auto', # 'auto', 'cpu', 'cuda', 'cuda:1', ...
                 ) -> torch.device:
     "The device a pipeline stage runs on; a CUDA device asked for where there is none is an error naming the stage."
     if stage not in STAGES: raise ValueError(f'unknown stage {stage!r}')
-    try: dev = default_device() if device == 'auto' else torch.device(device)
-    except (RuntimeError, TypeError, ValueError):
-        raise ConfigError(f'device: {device!r} is not a device; use auto, cpu, cuda or cuda:N.') from None
+    dev = parse_device(device)
     if dev.type == 'cuda' and not torch.cuda.is_available():
         raise ConfigError(f'device: {device} asked for the {stage} stage, but this machine has no CUDA GPU; use '
                           '--device cpu or auto.')
@@ -384,7 +388,9 @@ def run_pipeline(cfg:PipelineConfig) -> dict:
     say = print if cfg.progress else (lambda *a, **k: None)
     check_writable(cfg.out, 'out')
     check_apart(cfg.out, 'out', data_root=cfg.data_root)
-    for s in STAGES: stage_device(s, cfg.device)                 # a bad device stops us before anything is written
+    if parse_device(cfg.device).type == 'cuda' and not torch.cuda.is_available():   # before anything is written
+        raise ConfigError(f'device: {cfg.device} asked for, but this machine has no CUDA GPU; use --device cpu or '
+                          'auto.')
     root = Path(cfg.data_root) if cfg.data_root else build_demo(cfg.demo, progress=False)
     ds = load_dataset(root, verify=('train',))
     insts = cfg.instances or ds.instances

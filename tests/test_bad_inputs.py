@@ -121,6 +121,10 @@ def _segmix_small_mask(w):                         # subjects given with a masks
     subj = lambda m: f"{{name: {m.name}, photos: [demo/train/{m.name}], class_noun: mug, masks: {m.relative_to(w)}}}"
     return ['generate', 'segmix', '--subjects', f'[{subj(a)}, {subj(b)}]', '--data', 'smx']
 
+def _negative_of_t(w):                              # an image the world's triplets use
+    from prpg.triplets import read_triplets
+    return read_triplets(w/'t.csv')[0].negative
+
 CASES = {   # name: (break the world, command line, exit code, what the one line must contain)
     'csv id not an integer': (lambda w: _csv(w, f'x7,0,{_img(w)},{_img(w, 1)},{_img(w, 2)}\n'), None, 2, "bad.csv: row 2: id must be an integer, got 'x7'"),
     'csv short row': (lambda w: _csv(w, f'0,0,{_img(w)},{_img(w, 1)}\n'), None, 2, 'bad.csv: row 2: right_path is empty'),
