@@ -6,7 +6,6 @@
 from __future__ import annotations
 import contextlib, dataclasses, difflib, functools, hashlib, json, os, random, re, socket, tempfile, time, types
 from pathlib import Path
-from collections.abc import Hashable
 from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
 import numpy as np
@@ -530,17 +529,23 @@ def save_config(cfg, path) -> Path:
     return atomic_write(path, yaml.safe_dump(to_dict(cfg), sort_keys=False))
 
 # %% ../nbs/00_core.ipynb #3eacdc75
-class _UniqueKeyLoader(yaml.SafeLoader):
-    "safe_load's loader, refusing a key given twice in one mapping (plain YAML keeps the last without a word)."
-    def construct_mapping(self, node, deep=False):
-        seen = set()
-        for k, _ in node.value:
-            key = self.construct_object(k, deep=deep)
-            if not isinstance(key, Hashable): continue
-            if key in seen:
-                raise yaml.constructor.ConstructorError(None, None, f'the key {key!r} is given twice', k.start_mark)
-            seen.add(key)
-        return super().construct_mapping(node, deep)
+def _repeated_key(node) -> tuple|None:
+    """The first mapping key given twice in a composed YAML tree, as (key, mark); None when none (plain YAML keeps the
+    last without a word). Each node is visited once, however often aliases point at it."""
+    stack, done = [node], set()
+    while stack:
+        n = stack.pop()
+        if n is None or id(n) in done: continue
+        done.add(id(n))
+        if isinstance(n, yaml.MappingNode):
+            seen = set()
+            for k, v in n.value:
+                if isinstance(k, yaml.ScalarNode):
+                    if (k.tag, k.value) in seen: return k.value, k.start_mark
+                    seen.add((k.tag, k.value))
+                stack.append(v)
+        elif isinstance(n, yaml.SequenceNode): stack.extend(n.value)
+    return None
 
 def read_yaml(path:str|Path, # a YAML file a user gives
              ) -> object:
@@ -554,9 +559,11 @@ def read_yaml(path:str|Path, # a YAML file a user gives
     try: text = raw.decode('utf-8')
     except UnicodeDecodeError as e:
         raise ConfigError(f'{path}: not UTF-8 text (byte {e.start}); save it as UTF-8.') from None
-    try: d = yaml.load(text, Loader=_UniqueKeyLoader)
+    try: d, rep = yaml.safe_load(text), _repeated_key(yaml.compose(text, Loader=yaml.SafeLoader))
     except yaml.YAMLError as e: raise ConfigError(f'{path}: not valid YAML ({yaml_problem(e)}).') from None
     except RecursionError: raise ConfigError(f'{path}: nested too deeply to be a config; flatten it.') from None
+    if rep: raise ConfigError(f'{path}: not valid YAML (the key {rep[0]!r} is given twice at line {rep[1].line + 1}, '
+                              f'column {rep[1].column + 1}).')
     if not _values_within(d, YAML_MAX_VALUES):
         raise ConfigError(f'{path}: expands to more than {YAML_MAX_VALUES:,} values (YAML aliases?); write the values '
                           'out plainly.')
