@@ -28,6 +28,6 @@ def main():
             results[f'seed{s} {k} personalized'] = round(v['personalized'], 4)
             improved.setdefault(k, []).append(v['personalized'] > v['pretrained'])
     results.update({f'{k} improved in': f'{sum(v)}/{len(v)} seeds' for k, v in improved.items()})
-    save('walkthrough_seeds', conditions(precision='fp32', seeds=list(SEEDS)), results, {})
+    save('walkthrough_seeds', conditions(precision='fp32', seeds=list(SEEDS)), results, {}, per_machine=True)
 
 if __name__ == '__main__': main()
