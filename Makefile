@@ -14,7 +14,7 @@ CONSTRAINTS := $(if $(LOCK),-c $(LOCK))
 export HF_HUB_OFFLINE := 1
 export PYTHONUNBUFFERED := 1
 
-.PHONY: venv demo test sync pytest bench clean-runs browser lint lock lessons
+.PHONY: venv demo test sync pytest bench clean-runs browser lint lock lock-add lessons lab
 
 $(STAMP): settings.ini setup.py $(LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -74,10 +74,22 @@ lock:
 	$(LOCKVENV)/bin/python -m pip install -q --upgrade -e ".[dev]" $(TORCH)
 	$(LOCKVENV)/bin/python -m pytest tests -q
 	{ echo "# The tested set of versions (Python $$($(LOCKVENV)/bin/python -c 'import platform; print(platform.python_version(), platform.machine())')), written by \`make lock\` on $$(date -u +%F)."; \
-	  echo "# make installs from it with pip -c; refresh with \`make lock\`, never by hand."; \
+	  echo "# make installs from it with pip -c; refresh with \`make lock\`; \`make lock-add\` pins a new requirement's packages; never by hand."; \
 	  $(LOCKVENV)/bin/python -m pip freeze --exclude-editable | grep -v '^-e '; } > $(LOCK).new
 	mv $(LOCK).new $(LOCK)
 	@echo "wrote $(LOCK): review \`git diff $(LOCK)\`, then commit it"
+
+# After adding a requirement to settings.ini: install it against the lock and pin the packages it brought in, every
+# existing pin unchanged (tools/lock_add.py); then the suite tests the new set like any change.
+lock-add: $(STAMP)
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e ' > $(VENV)/freeze.txt
+	$(BIN)/python tools/lock_add.py $(LOCK) $(VENV)/freeze.txt
+
+# JupyterLab from the venv on the notebooks (nbs/: the lessons, and tutorials/), the walkthrough open. Extra arguments: make lab LAB_ARGS="--port 8899".
+# As root (containers, Colab-like machines) JupyterLab refuses to start without --allow-root.
+LAB_ARGS ?=
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.root_dir=nbs $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS) nbs/tutorials/walkthrough.ipynb
 
 clean-runs:
 	rm -rf runs
