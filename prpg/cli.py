@@ -8,7 +8,8 @@ import argparse, errno, os, re, sys, traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .core import ConfigError, PRPGError, check_apart, check_writable, load_config, read_json, read_yaml, safe_name
+from .core import (ConfigError, PRPGError, check_apart, check_writable, from_dict, load_config, read_config_dict,
+                       read_json, read_yaml, safe_name)
 from .data import check_dataset, load_dataset
 from .demo_data import DemoConfig, build_demo
 from .triplets import TripletConfig, make_triplets
@@ -327,9 +328,33 @@ class EvaluateJob:
     merge: bool = True                        # LoRA folded into the weights (same up to rounding); false: unmerged
 
 # %% ../nbs/51_cli.ipynb #7add113b
+def _last_settings(job:EvaluateJob, given:dict) -> str|None:
+    """Take the settings of the run's last evaluation (`eval/results.json`) for the sections not given (`options`,
+    `dense`/`dense_tasks`), so that `prpg evaluate --run` on a demo run keeps the demo's dense grid; returns a line
+    saying what was taken (None: nothing)."""
+    f = Path(job.run)/'eval'/'results.json'
+    if not f.is_file(): return None
+    try: inp = read_json(f).get('inputs') or {}
+    except Exception: return None                  # unreadable: evaluated afresh with the defaults
+    try: return _take_settings(job, given, inp, f)
+    except ConfigError as e: raise ConfigError(f'{e}; give --options.* and --dense.* to evaluate with your own') from e
+
+def _take_settings(job:EvaluateJob, given:dict, inp:dict, f:Path) -> str|None:
+    taken = []
+    if 'options' not in given and isinstance(inp.get('global'), dict):
+        job.options = from_dict(GlobalOptions, inp['global'], f'{f} (inputs.global)')
+        taken.append('options')
+    if not {'dense', 'dense_tasks'} & set(given) and 'dense' in inp:
+        if inp['dense'] is None: job.dense_tasks = False
+        else: job.dense = from_dict(DenseOptions, inp['dense'], f'{f} (inputs.dense)')
+        taken.append('no dense tasks' if inp['dense'] is None else f'dense (grid {job.dense.grid})')
+    return (f"settings of this run's last evaluation ({f}): {', '.join(taken)}; --options.* and --dense.* change them"
+            if taken else None)
+
 def _evaluate(a, rest) -> int:
     job = load_config(EvaluateJob, a.config, rest)
     if job.run is None: raise PRPGError('give the run folder: prpg evaluate --run runs/train/NAME-HASH')
+    if (note := _last_settings(job, read_config_dict(a.config, rest))): print(note)
     res = evaluate_run(job.run, job.data_root, job.instance, opts=job.options,
                        dense=job.dense if job.dense_tasks else False, progress=True, merge=job.merge)
     print(format_table(aggregate([res])))

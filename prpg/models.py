@@ -14,7 +14,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from PIL import Image
 
-from .core import PRPGError, ConfigError, cache_dir, machine, read_json, stable_hash, write_json
+from .core import PRPGError, ConfigError, atomic_write, cache_dir, machine, read_json, stable_hash, write_json
 from .data import load_image
 from .generic import demo_generic_path
 from .hub import ModelUnavailableError, hub_reachable, in_cache, quiet
@@ -678,14 +678,26 @@ def prepare_for_training(bb:Backbone, # a LoRA-wrapped backbone
 def trainable_parameters(bb:nn.Module) -> int: return sum(p.numel() for p in bb.parameters() if p.requires_grad)
 
 # %% ../nbs/10_models.ipynb #0e0cb29c
+def _adapter_card(bb:Backbone) -> str:
+    "A short README for an adapter folder (instead of peft's empty model-card template)."
+    c, d = next(iter(bb.model.peft_config.values())), bb.describe()
+    targets = sorted(c.target_modules) if isinstance(c.target_modules, (set, list)) else c.target_modules
+    return (f"# A personalized LoRA adapter made by prpg\n\nBackbone `{d['name']}` ({d['family']}, "
+            f"{d['image_size']} px, embedding `{d['embedding']}`); LoRA r={c.r}, alpha={c.lora_alpha} on {targets}. "
+            "Only the adapter is here "
+            "(`adapter_model.safetensors`); `prpg_backbone.json` says how to rebuild the backbone.\n\n"
+            "```python\nfrom prpg.models import load_adapter\nmodel = load_adapter('path/to/this/folder')   "
+            "# the backbone with this adapter, ready to embed\n```\n")
+
 def save_adapter(bb:Backbone, path:str|Path) -> Path:
-    "Save the LoRA adapter only (peft format, safetensors) and how to rebuild the backbone."
+    "Save the LoRA adapter only (peft format, safetensors), how to rebuild the backbone, and a short README."
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
     if not hasattr(bb.model, 'peft_config'):
         raise ConfigError('this backbone has no LoRA adapter to save (call add_lora first).')
     bb.model.save_pretrained(path, safe_serialization=True)
     write_json(path/'prpg_backbone.json', bb.describe())
+    atomic_write(path/'README.md', _adapter_card(bb))      # over the empty template peft's save just wrote here
     return path
 
 # %% ../nbs/10_models.ipynb #baa2b226

@@ -85,7 +85,8 @@ def format_deltas(cmp:dict, splits:bool=False) -> str:
         if sh != 'all' and not splits: continue
         for m, d in ms.items():
             ci = '-' if d['lo'] != d['lo'] else f"[{d['lo']:+.3f}, {d['hi']:+.3f}]"
-            rows.append((m, sh, f"{d['mean']:+.3f}", ci, f"{d['improved']}/{d['n']}", verdict(d)))
+            imp = '-' if d.get('resampled') == 'images' else f"{d['improved']}/{d['n']}"   # one instance: no count
+            rows.append((m, sh, f"{d['mean']:+.3f}", ci, imp, verdict(d)))
     return text_table(rows)
 
 def verdict_lines(cmp:dict, a:str='generic', b:str='personalized') -> list[str]:

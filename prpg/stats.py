@@ -51,8 +51,9 @@ def paired_delta(a, # the baseline's value per instance (NaN = not measured)
 
 # %% ../nbs/05_stats.ipynb #e8ef9ee1
 def verdict(d:dict) -> str:
-    "'better', 'worse' or 'no difference' from the interval of a `paired_delta`; 'too few instances' below 2."
-    if d['n'] < 2 or math.isnan(d['lo']): return 'too few instances'
+    """'better', 'worse' or 'no difference' from the interval of a `paired_delta` ('too few instances' below 2), or of
+    one instance's `image_bootstrap_ap` (resampled over its test images)."""
+    if math.isnan(d['lo']) or (d['n'] < 2 and d.get('resampled') != 'images'): return 'too few instances'
     if d['lo'] > 0: return 'better'
     if d['hi'] < 0: return 'worse'
     return 'no difference'
