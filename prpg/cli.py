@@ -8,8 +8,8 @@ import argparse, errno, os, re, sys, traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .core import (ConfigError, PRPGError, check_apart, check_writable, from_dict, load_config, read_config_dict,
-                       read_json, read_yaml, safe_name)
+from .core import (ConfigError, PRPGError, check_apart, check_writable, config_help, from_dict, load_config,
+                       read_config_dict, read_json, read_yaml, safe_name)
 from .data import check_dataset, load_dataset
 from .demo_data import DemoConfig, build_demo
 from .triplets import TripletConfig, make_triplets
@@ -416,8 +416,46 @@ def _speed(a, rest) -> int:
     return 0
 
 # %% ../nbs/51_cli.ipynb #afa3238d
-def _parser() -> argparse.ArgumentParser:
-    "The `prpg` command line: one sub-command per stage; each reads `--config` and dotted overrides."
+def _job_classes() -> dict:
+    "{command: (its config class, the instance whose values are its defaults)} for the commands that read a config."
+    from prpg.compare import CompareConfig
+    from prpg.dreambench import DreamBenchConfig
+    from prpg.generate.mudi import DetectCompareConfig
+    from prpg.pipeline import PipelineConfig
+    from prpg.train import TrainConfig, make_train_config
+    return {'demo': (DemoRunConfig, None), 'demo-data': (DemoConfig, None), 'triplets': (TripletsJob, None),
+            'train': (TrainConfig, make_train_config()), 'pipeline': (PipelineConfig, None),
+            'evaluate': (EvaluateJob, None), 'sweep': (SweepConfig, None), 'compare-generators': (CompareConfig, None),
+            'dreambench': (DreamBenchConfig, None), 'detect-compare': (DetectCompareConfig, None),
+            **{f'generate {m}': (Job, None) for m, (Job, _) in GENERATORS.items()}}
+
+_NOTES = {'train': "Defaults are the `prpg` preset's; --preset paper starts from the reference's settings.",
+          'evaluate': "Sections not given (options, dense) take the run's last evaluation's settings, when it has one."}
+
+def _keys(jobs:dict, cmd:str, want:str|None) -> dict:
+    "`add_parser` arguments ending `cmd`'s --help with every key of its config (when it is `want`, the help asked for)."
+    if cmd != want or cmd not in jobs: return {}
+    text = config_help(*jobs[cmd])
+    return {'epilog': (_NOTES[cmd] + '\n\n' + text) if cmd in _NOTES else text,
+            'formatter_class': argparse.RawDescriptionHelpFormatter}
+
+# %% ../nbs/51_cli.ipynb #408fda50
+_HELP = {'demo': 'run the pipeline on the offline demo benchmark',
+         'demo-data': 'write the offline demo benchmark to a folder',
+         'triplets': 'sample triplet files for a dataset', 'train': 'LoRA-personalize a backbone on a triplet file',
+         'pipeline': "the paper's route for every instance: generator, positives, negatives, filter, triplets, train, "
+                     "evaluate, report",
+         'evaluate': 'evaluate a training run: pretrained vs personalized',
+         'generate': 'make synthetic data or masks: ' + ', '.join(GENERATORS),
+         'sweep': 'run a notebook once per grid point (local or Slurm), then collect a table and figure',
+         'compare-generators': "each generator's DreamBench fidelity beside the gain of the representation it trains",
+         'dreambench': 'DreamBench fidelity (DINO, CLIP-I, CLIP-T) of a folder of generated images',
+         'detect-compare': "MuDI's Detect-and-Compare score of multi-subject images"}
+
+def _parser(want:str|None=None) -> argparse.ArgumentParser:
+    """The `prpg` command line: one sub-command per stage; each reads `--config` and dotted overrides, and its --help
+    lists every key of its config (built for `want`, the command whose help is asked for: 'train', 'generate masks')."""
+    jobs = _job_classes() if want else {}
     ap = argparse.ArgumentParser(prog='prpg', description='Personalized representations from personalized generation.')
     sub = ap.add_subparsers(dest='cmd', required=True)
     c = sub.add_parser('check-data', help='report every problem of a dataset folder')
@@ -425,50 +463,27 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument('--layout', default='auto', choices=['auto', 'pods', 'flat', 'photos'])
     c.add_argument('--need-masks', default='', help='comma-separated splits whose images must have masks')
     c.add_argument('--no-decode', action='store_true', help='skip decoding images (faster, finds fewer problems)')
-    d = sub.add_parser('demo', help='run the pipeline on the offline demo benchmark')
-    d.add_argument('--config', type=Path)
-    d.add_argument('--select', action='store_true',
-                   help="first choose the recipe among the config's `select:` grid on the val instances")
-    dd = sub.add_parser('demo-data', help='write the offline demo benchmark to a folder')
-    dd.add_argument('out', type=Path)
-    dd.add_argument('--config', type=Path)
-    dd.add_argument('--overwrite', action='store_true')
-    t = sub.add_parser('triplets', help='sample triplet files for a dataset')
-    t.add_argument('--config', type=Path)
-    tr = sub.add_parser('train', help='LoRA-personalize a backbone on a triplet file')
-    tr.add_argument('--config', type=Path)
-    pl = sub.add_parser('pipeline',
-                        help="the paper's route for every instance: generator, positives, negatives, filter, triplets, "
-                             "train, evaluate, report")
-    pl.add_argument('--config', type=Path)
-    ev = sub.add_parser('evaluate', help='evaluate a training run: pretrained vs personalized')
-    ev.add_argument('--config', type=Path)
-    g = sub.add_parser("generate",
-                       help="make synthetic data or masks: cutpaste, scenes, dreambooth, segmix, segmix-scenes, "
-                            "ipadapter, patchdpo, positives, negatives, filter, masks, dreambench")
-    g.add_argument('method', choices=list(GENERATORS))
-    g.add_argument('--config', type=Path)
-    sw = sub.add_parser('sweep',
-                        help='run a notebook once per grid point (local or Slurm), then collect a table and figure')
-    sw.add_argument('--config', type=Path)
-    sw.add_argument('--notebook', type=Path)
-    sw.add_argument('--grid', type=Path)
-    sw.add_argument('--out', type=Path)
-    sw.add_argument('--executor', choices=['local', 'slurm', 'submitit-local'])
-    sw.add_argument('--jobs', type=int)
+    p = {cmd: sub.add_parser(cmd, help=h, **_keys(jobs, cmd, want)) for cmd, h in _HELP.items()}
+    cfg = dict(type=Path, help='a YAML file of the keys below (any of them can also be given as --key value)')
+    for cmd, q in p.items():
+        if cmd != 'generate': q.add_argument('--config', **cfg)
+    p['demo'].add_argument('--select', action='store_true',
+                           help="first choose the recipe among the config's `select:` grid on the val instances")
+    p['demo-data'].add_argument('out', type=Path)
+    p['demo-data'].add_argument('--overwrite', action='store_true')
+    gs = p['generate'].add_subparsers(dest='method', required=True, metavar='METHOD')
+    for m, (Job, _) in GENERATORS.items():
+        h = re.sub(r'^`prpg generate [\w-]+`: ', '', (Job.__doc__ or m).splitlines()[0])
+        gs.add_parser(m, help=h, **_keys(jobs, f'generate {m}', want)).add_argument('--config', **cfg)
+    for k, t in (('notebook', Path), ('grid', Path), ('out', Path), ('jobs', int)):
+        p['sweep'].add_argument(f'--{k}', type=t)
+    p['sweep'].add_argument('--executor', choices=['local', 'slurm', 'submitit-local'])
     rp = sub.add_parser('report', help='aggregate evaluated runs into one table and figure')
     rp.add_argument('runs', nargs='+', type=Path)
     rp.add_argument('--out', type=Path)
     rp.add_argument('--classes', default='all', choices=['all', 'test', 'val'],
                     help="average over every run or only the dataset's test (val) classes")
     rp.add_argument('--splits', action='store_true', help='also print the paired differences per shift split')
-    cg = sub.add_parser('compare-generators',
-                        help="each generator's DreamBench fidelity beside the gain of the representation it trains")
-    cg.add_argument('--config', type=Path)
-    db = sub.add_parser('dreambench', help='DreamBench fidelity (DINO, CLIP-I, CLIP-T) of a folder of generated images')
-    db.add_argument('--config', type=Path)
-    dc = sub.add_parser('detect-compare', help="MuDI's Detect-and-Compare score of multi-subject images")
-    dc.add_argument('--config', type=Path)
     sp = sub.add_parser('speed', help='list the remembered speed measurements (batch sizes, attention kernel)')
     sp.add_argument('--forget', action='store_true', help='forget them: each is measured again when next needed')
     return ap
@@ -476,8 +491,10 @@ def _parser() -> argparse.ArgumentParser:
 # %% ../nbs/51_cli.ipynb #5b4ff590
 def main(argv:list[str]|None=None) -> int:
     "Entry point of the `prpg` command."
-    ap = _parser()
     argv = list(sys.argv[1:] if argv is None else argv)
+    words = [x for x in argv if not x.startswith('-')]
+    want = ' '.join(words[:2] if words[:1] == ['generate'] else words[:1]) if {'-h', '--help'} & set(argv) else None
+    ap = _parser(want)
     debug = '--debug' in argv or os.environ.get('PRPG_DEBUG') == '1'        # anywhere on the line
     a, rest = ap.parse_known_args([x for x in argv if x != '--debug'])
     try:

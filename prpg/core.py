@@ -16,9 +16,9 @@ __all__ = ['YAML_MAX_BYTES', 'YAML_MAX_VALUES', 'STATE_FORMAT', 'CPU_FLAGS', 'PR
            'cache_dir', 'atomic_write', 'atomic_dir', 'check_owned', 'save_image', 'clean_tmp', 'write_json',
            'read_json', 'folder_lock', 'stable_hash', 'derive_seed', 'make_rng', 'make_np_rng', 'build_cache_dir',
            'code_fingerprint', 'build_once', 'slugify', 'files_fingerprint', 'text_table', 'run_id', 'check_bounds',
-           'from_dict', 'to_dict', 'parse_overrides', 'read_config_dict', 'yaml_problem', 'load_config', 'save_config',
-           'read_yaml', 'name_problem', 'safe_name', 'check_writable', 'check_apart', 'save_state', 'load_checkpoint',
-           'load_cache_entry', 'is_finished', 'run_checkpoint', 'machine']
+           'from_dict', 'to_dict', 'config_help', 'parse_overrides', 'read_config_dict', 'yaml_problem', 'load_config',
+           'save_config', 'read_yaml', 'name_problem', 'safe_name', 'check_writable', 'check_apart', 'save_state',
+           'load_checkpoint', 'load_cache_entry', 'is_finished', 'run_checkpoint', 'machine']
 
 # %% ../nbs/00_core.ipynb #311bf9b3
 class PRPGError(ValueError):
@@ -464,6 +464,78 @@ def from_dict(cls, # a dataclass type
 def to_dict(cfg) -> dict:
     "A plain-JSON/YAML dict of a config dataclass (Paths become strings)."
     return json.loads(json.dumps(dataclasses.asdict(cfg), default=_json_default))
+
+# %% ../nbs/00_core.ipynb #1eb07a0e
+def _field_notes(cls) -> dict:
+    "{field: its comment in the class's source}: the comment on the field's line, else the comment lines just above it."
+    import inspect
+    try: lines = inspect.getsource(cls).splitlines()
+    except (OSError, TypeError): return {}                     # defined where there is no source (a notebook)
+    body = len(lines[0]) - len(lines[0].lstrip()) + 4
+    notes, above = {}, []
+    for line in lines[1:]:
+        s, indent = line.strip(), len(line) - len(line.lstrip())
+        if indent != body or not s: continue
+        if s.startswith('#'): above.append(s.lstrip('#').strip())
+        elif m := re.match(r'([A-Za-z_]\w*)\s*:[^#]*?(?:#\s*(.*))?$', s):
+            notes[m.group(1)], above = m.group(2) or ' '.join(above), []
+        else: above = []
+    return notes
+
+def _first_sentence(s:str) -> str:
+    "A comment's first sentence: up to the first '. ' or '; ' outside brackets (help shows one line of meaning)."
+    depth = 0
+    for i, ch in enumerate(s):
+        depth += (ch in '([') - (ch in ')]')
+        if depth == 0 and ch in '.;' and s[i + 1:i + 2] in (' ', ''): return s[:i + (ch == '.')]
+    return s
+
+def _shown(v) -> str:
+    "A default as it is typed on the command line."
+    if v is None: return 'none'
+    if isinstance(v, str) and not v: return "''"
+    if isinstance(v, bool): return str(v).lower()
+    if isinstance(v, (list, tuple)): return '[' + ', '.join(_shown(x) for x in v) + ']'
+    if isinstance(v, dict): return json.dumps(v, default=str)
+    return str(v)
+
+def _help_type(t) -> str:
+    if get_origin(t) in (list, tuple, dict): return str(t).replace('typing.', '').replace('pathlib.Path', 'path')
+    return _type_name(t)
+
+# %% ../nbs/00_core.ipynb #0f2c5ada
+_MISSING = dataclasses.MISSING
+
+def _help_rows(cls, obj, prefix:str, rows:list):
+    hints, notes, bounds = get_type_hints(cls), _field_notes(cls), getattr(cls, 'BOUNDS', {})
+    for f in (f for f in dataclasses.fields(cls) if f.init):
+        t, key = hints[f.name], f'--{prefix}{f.name}'
+        v = getattr(obj, f.name) if obj is not None else (
+            f.default if f.default is not _MISSING else f.default_factory() if f.default_factory is not _MISSING
+            else _MISSING)
+        sub = [a for a in (get_args(t) or (t,)) if dataclasses.is_dataclass(a)]
+        if sub:                                     # a section: its keys, dotted (a section that may be none: said)
+            if v is None: rows.append((key, 'section', 'none', '', (notes.get(f.name, '') + ' (off; any of its keys '
+                                                                     'turns it on)').strip()))
+            _help_rows(sub[0], v, f'{prefix}{f.name}.', rows)
+            continue
+        rows.append((key, _help_type(t), 'required' if v is _MISSING else _shown(v), bounds.get(f.name, ''),
+                     _first_sentence(notes.get(f.name, ''))))
+
+def config_help(cls, # a config dataclass
+                obj=None, # an instance whose values are the defaults shown (default: the class's own)
+                width:int=118) -> str:
+    "Every key of a config (dotted for nested sections) with its type, default, range and one-line meaning."
+    import textwrap
+    rows = []
+    _help_rows(cls, obj, '', rows)
+    w = min(max((len(r[0]) for r in rows), default=0), 34)
+    out = ['config keys (in a YAML file given with --config, or as --key value; dotted keys reach sections):']
+    for key, t, default, bound, note in rows:
+        text = f"{key:<{w}}  {t}, default {default}" + (f' (must be {bound})' if bound else '') + (
+            f' -- {note}' if note else '')
+        out += textwrap.wrap(text, width, initial_indent='  ', subsequent_indent=' ' * (w + 4))
+    return '\n'.join(out)
 
 # %% ../nbs/00_core.ipynb #75a74138
 def parse_overrides(args:list[str], # e.g. ['--lr', '1e-3', '--augment=false']
