@@ -233,8 +233,10 @@ def _gen_negatives(job:NegativesJob):
 
 def _gen_masks(job:MasksJob):
     _need(job, 'data_root')
-    w = make_masks(load_dataset(job.data_root, verify=('train',)), job.mask_method, job.sam, progress=True)
+    look = []
+    w = make_masks(load_dataset(job.data_root, verify=('train',)), job.mask_method, job.sam, progress=True, review=look)
     print(f'wrote {len(w)} mask(s)' + (f' under {w[0].parent.parent}' if w else ' (every train image already has one)'))
+    for p, why in look: print(f'look at the mask of {p}: {why}')
 
 def _gen_filter(job:FilterJob):
     _need(job, 'source', 'data_root', 'instance')

@@ -15,7 +15,7 @@ from ..maps import otsu_threshold
 from ..sam import PerSAM
 
 # %% auto #0
-__all__ = ['METHODS', 'saliency_mask', 'grabcut_mask', 'sam_mask', 'make_masks']
+__all__ = ['METHODS', 'saliency_mask', 'grabcut_mask', 'mask_problem', 'grabcut_review', 'mask_overlay', 'sam_mask', 'make_masks']
 
 # %% ../../nbs/24_masks.ipynb #75ec1d10
 def _kmeans(x:np.ndarray, k:int, rng:np.random.Generator, iters:int=10) -> np.ndarray:
@@ -96,6 +96,45 @@ def grabcut_mask(im:Image.Image, # RGB photo
     f = ndi.binary_fill_holes(lab == 1 + int(np.argmax(ndi.sum(f, lab, range(1, n + 1)))))
     return np.asarray(Image.fromarray(f.astype(np.uint8) * 255).resize((W, H), Image.BILINEAR)) >= 128
 
+# %% ../../nbs/24_masks.ipynb #04c36747
+def mask_problem(m:np.ndarray) -> str|None:
+    "Why `m` cannot be an object's mask (None when it can): empty, nearly the whole photo, or along most of its border."
+    m = np.asarray(m, bool)
+    if not m.any(): return 'no object found (the mask is empty)'
+    if (a := m.mean()) > 0.9: return f'the mask covers {a:.0%} of the photo'
+    if (b := np.concatenate([m[0], m[-1], m[:, 0], m[:, -1]]).mean()) > 0.5:
+        return f"the mask lies along {b:.0%} of the photo's border (it takes in the background)"
+    return None
+
+def grabcut_review(im:Image.Image, # the photo
+                   m:np.ndarray|None=None, # its centre-seeded GrabCut mask (computed when None)
+                   wide:float=0.75, # the second seed's axes, as a fraction of the sides
+                   min_iou:float=0.7, # below this agreement the mask is worth a look
+                  ) -> str|None:
+    "A reason to look at an automatic GrabCut mask (None: nothing found): a problem, or one that changes with the seed."
+    m = grabcut_mask(im) if m is None else np.asarray(m, bool)
+    if (p := mask_problem(m)): return p
+    w = grabcut_mask(im, centre=wide)
+    iou = (m & w).sum() / max((m | w).sum(), 1)
+    if iou >= min_iou: return None
+    return (f'the mask changes when GrabCut is seeded wider (IoU {iou:.2f}: {m.mean():.0%} of the photo, '
+            f'{w.mean():.0%} with the wider seed), so it may be a part of the object or take in its surroundings: look '
+            'at it, and correct it with a box if it is wrong')
+
+# %% ../../nbs/24_masks.ipynb #c8bc0594
+def mask_overlay(im:Image.Image, m:np.ndarray, dim:float=0.35) -> Image.Image:
+    """The photo with everything outside the mask dimmed and the mask's outline drawn black and white, so the mask
+    shows on any colour (a red tint hides on a red object)."""
+    from scipy import ndimage as ndi
+    a = np.asarray(im.convert('RGB')).astype(np.float32)
+    m = np.asarray(Image.fromarray(np.asarray(m, np.uint8) * 255).resize(im.size, Image.NEAREST)) > 0
+    a[~m] *= dim
+    w = max(1, round(min(im.size) / 200))
+    outer = ndi.binary_dilation(m, iterations=2 * w) & ~m
+    a[outer] = 0
+    a[ndi.binary_dilation(m, iterations=w) & ~m] = 255
+    return Image.fromarray(a.astype(np.uint8))
+
 # %% ../../nbs/24_masks.ipynb #dc9da9fe
 def sam_mask(im:Image.Image, sam) -> np.ndarray:
     "Object mask from SAM (`prpg.sam.PerSAM` holds the model), prompted at the saliency mask's centre."
@@ -113,8 +152,10 @@ METHODS = ('grabcut', 'saliency', 'sam')
 
 # %% ../../nbs/24_masks.ipynb #b0078f7c
 def make_masks(ds:Dataset, method:str='grabcut', sam:str|Path|None=None, out:str|Path|None=None,
-               progress:bool=False) -> list[Path]:
-    "Write missing train masks; returns the files written."
+               progress:bool=False,
+               review:list|None=None, # GrabCut: (photo, reason) is appended for each mask written that is worth a look
+              ) -> list[Path]:
+    "Write missing train masks; returns the files written. A mask that cannot be the object's is refused."
     from tqdm.auto import tqdm
     if method not in METHODS: raise ConfigError(f'method {method!r}: use one of {", ".join(METHODS)}')
     model = None
@@ -122,7 +163,7 @@ def make_masks(ds:Dataset, method:str='grabcut', sam:str|Path|None=None, out:str
         model = PerSAM(sam or 'facebook/sam-vit-huge')
     photos = ds.layout == 'photos'
     root = Path(out) if out else ds.root/('masks' if photos else 'train_masks')
-    written = []
+    written, refused = [], []
     with folder_lock(root, 'writing masks'):                  # one writer; each mask is renamed into place whole
         for it in tqdm(ds.select(split='train'), disable=not progress, desc='masks'):
             dst = (root if photos else root/safe_name(it.instance, 'instance'))/f'{it.path.stem}.png'
@@ -130,8 +171,15 @@ def make_masks(ds:Dataset, method:str='grabcut', sam:str|Path|None=None, out:str
             im = load_image(it.path)
             m = grabcut_mask(im) if method == 'grabcut' else saliency_mask(im) if method == 'saliency' else sam_mask(im,
                 model)
-            if not m.any(): raise DataError(f'{it.path}: no object found ({method}); draw its mask by hand ({dst}).')
+            if (why := mask_problem(m)):                     # nothing written for it; the others still are
+                refused.append(f'{it.path.name} ({why}; its mask goes to {dst})')
+                continue
+            if review is not None and method == 'grabcut' and (why := grabcut_review(im, m)):
+                review.append((it.path, why))
             dst.parent.mkdir(parents=True, exist_ok=True)
             save_image(Image.fromarray(m.astype(np.uint8) * 255), dst)
             written.append(dst)
+    if refused:
+        raise DataError(f'{len(written)} mask(s) written, {len(refused)} refused ({method}): {"; ".join(refused)}. '
+                        'Draw those by hand, or give a box around the object (grabcut_mask(photo, box=...)).')
     return written
