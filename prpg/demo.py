@@ -16,7 +16,7 @@ from .data import check_dataset, load_dataset
 from .demo_data import DemoConfig, build_demo
 from .triplets import TripletConfig, make_triplets
 from .generate.cutpaste import CutPasteConfig, SceneConfig, cutpaste_positives, scene_positives
-from .train import TrainConfig, train
+from .train import TrainConfig, planned_run, train
 from .generic import demo_generic_path
 from .dense import DenseOptions
 from .features import DenseCache, FeatureCache, lazy_backbone
@@ -27,8 +27,8 @@ from .report import aggregate, compare, format_deltas, format_table, report, ver
 from .stats import LEVEL, verdict
 
 # %% auto #0
-__all__ = ['DEMO_LORA_TARGETS', 'SUMMARY_METRICS', 'DemoRunConfig', 'summary_markdown', 'run_demo', 'with_overrides',
-           'select_recipe']
+__all__ = ['DEMO_LORA_TARGETS', 'SUMMARY_METRICS', 'DemoRunConfig', 'summary_markdown', 'objects_figure', 'run_demo',
+           'with_overrides', 'select_recipe']
 
 # %% ../nbs/50_demo.ipynb #f275cc06
 # every linear layer of the blocks: chosen on the val instances
@@ -143,7 +143,7 @@ def _print_results(results:list[dict], rows:list[dict], summary:dict, out:Path):
     print(f"\npersonalized − generic, paired over {_who(summary)} ({LEVEL:.0%} bootstrap intervals):")
     print(format_deltas({'all': summary['delta']}))
     for line in verdict_lines({'all': summary['delta']}): print('  ' + line)
-    print(f"figure: {out/'report'/'report.png'}")
+    print(f"figures: {out/'report'/'report.png'} (the numbers), {out/'report'/'objects.png'} (what changed)")
 
 # %% ../nbs/50_demo.ipynb #6e2ae3cf
 class _Steps:
@@ -238,7 +238,8 @@ def _demo_train(cfg:DemoRunConfig, insts:list, trip:dict, out:Path, summary:dict
               f'({time.time() - t3:.1f}s)')
     t4 = time.time()
     jobs = [dataclasses.replace(cfg.train, triplets=trip[i], name=i, out_root=out/'runs') for i in insts]
-    with _workers(cfg, len(jobs)) as pmap:
+    rerun = all((planned_run(j)/'done.json').is_file() for j in jobs)   # nothing to train: no processes to start
+    with (contextlib.nullcontext(map) if rerun else _workers(cfg, len(jobs))) as pmap:
         runs = dict(zip(insts, tqdm(pmap(train, jobs), total=len(jobs), desc='personalizing', disable=not verbose)))
     summary['runs'] = {i: str(r) for i, r in runs.items()}
     summary['stages_done'].append('train')
@@ -256,18 +257,62 @@ def _evaluate_one(job:tuple) -> tuple:
                        reuse=True)
     return res, (cache.hits, cache.misses, dcache.hits, dcache.misses)
 
+# %% ../nbs/50_demo.ipynb #66e7bff5
+def objects_figure(runs:dict, # {instance: finished training run}
+                   path:str|Path, # where the PNG goes
+                   grid:int=16, # the dense grid of the similarity maps
+                   k:int=4, # rows: one instance of each category, at most k
+                  ) -> Path:
+    """What personalization changed, at a glance: for one instance per category, a reference photo, a test image (from
+    the hardest split there is: the pose changed and look-alikes around), and where the generic and the personalized
+    backbone see the object in it (each patch's similarity to the object's feature)."""
+    import matplotlib.pyplot as plt
+    from prpg.data import load_image
+    from prpg.viz import RunIndex, heatmap_data
+    index = RunIndex(*sorted({Path(r).parent for r in runs.values()}))
+    ds = index.dataset(next(iter(runs)))
+    picks = list({ds.category[i]: i for i in reversed(list(runs))}.values())[::-1][:k]
+    fig, axs = plt.subplots(len(picks), 4, figsize=(8, 2.2 * len(picks)), squeeze=False)
+    for row, inst in zip(axs, picks):
+        test = ds.select(inst, 'test_dense') or ds.select(inst, 'test')
+        img = next((it.path for it in test if it.shift == 'pose_and_distractors'), test[0].path)
+        d = heatmap_data(index, inst, img, grid=grid)
+        row[0].imshow(load_image(ds.images(inst)[0]))
+        row[1].imshow(d['image'])
+        for ax, m in zip(row[2:], ('pretrained', 'personalized')):
+            s = d['maps'][m]
+            ax.imshow(d['image'])
+            ax.imshow((s - s.min()) / max(float(s.max() - s.min()), 1e-9), cmap='jet', alpha=0.55, vmin=0, vmax=1)
+        for ax, t in zip(row, (f'{inst}\na reference photo', f'a test image ({Path(img).parent.name})',
+                               'generic: where it sees it', 'personalized: where it sees it')):
+            ax.set_title(t, fontsize=7)
+            ax.axis('off')
+    fig.suptitle("What personalization changed: each test-image patch's similarity to the object (red: high)",
+                 fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=80)
+    plt.close(fig)
+    return Path(path)
+
 # %% ../nbs/50_demo.ipynb #277ce0f8
 def _demo_evaluate(cfg:DemoRunConfig, runs:dict, out:Path, summary:dict, steps:_Steps, verbose:bool):
     """Pretrained vs personalized on every run (a rerun reuses each run's results.json when nothing changed), then the
     report."""
     from prpg.demo import _evaluate_one as one         # by its module's name: worker processes import it
     t5, jobs = time.time(), [(cfg.train, cfg.evaluate, cfg.dense, r) for r in runs.values()]
-    # the first run computes the pretrained features the others reuse: in this process, on all of torch's threads
-    done = list(map(one, jobs[:1]))
-    with _workers(cfg, len(jobs) - 1) as pmap: done += list(pmap(one, jobs[1:]))
+    # in this process while stored results are reused (a rerun starts no processes), up to the first run that computes
+    # something: it computes the pretrained features the others reuse, on all of torch's threads; the rest in parallel
+    done = []
+    for j in jobs:
+        done.append(one(j))
+        if any(done[-1][1]): break
+    if len(done) < len(jobs):
+        with _workers(cfg, len(jobs) - len(done)) as pmap: done += list(pmap(one, jobs[len(done):]))
     results, counts = [r for r, _ in done], np.sum([c for _, c in done], axis=0, dtype=int)
     cache, dcache = (types.SimpleNamespace(hits=h, misses=m) for h, m in (counts[:2], counts[2:]))
-    rows = report(results, out/'report')
+    rows = report(results, out/'report', names={'pretrained': 'generic'})
+    if cache.misses or not (out/'report'/'objects.png').is_file():       # drawn again when anything was evaluated
+        objects_figure({r['instance']: r['run'] for r in results}, out/'report'/'objects.png', cfg.dense.grid)
     summary.update(_summarize(results))
     summary['report'] = str(out/'report')
     summary['stages_done'].append('evaluate')

@@ -16,8 +16,8 @@ from .evaluate import TABLE_METRICS, present_metrics, result_rows, results_probl
 from .stats import LEVEL, format_delta, mean_interval, paired_delta, verdict
 
 # %% auto #0
-__all__ = ['DELTA_METRICS', 'aggregate', 'format_table', 'compare', 'format_deltas', 'verdict_lines', 'run_delta', 'plot_compare',
-           'load_results', 'report']
+__all__ = ['DELTA_METRICS', 'METRIC_TITLES', 'NEAR_ZERO', 'aggregate', 'format_table', 'compare', 'format_deltas',
+           'verdict_lines', 'run_delta', 'headline', 'plot_compare', 'load_results', 'report']
 
 # %% ../nbs/33_report.ipynb #3c8b896c
 def aggregate(results:list[dict]) -> list[dict]:
@@ -112,45 +112,67 @@ _VERDICT_COLOUR = {'better': 'tab:green', 'worse': 'tab:red', 'no difference': '
                    'too few instances': 'tab:gray'}
 
 # %% ../nbs/33_report.ipynb #527320b3
-def plot_compare(results:list[dict], cmp:dict|None=None, a:str='pretrained', b:str='personalized'):
-    "One row per metric: the two models' means per split (with intervals), and the paired differences with intervals."
+METRIC_TITLES = {'classification_ap': 'classification AP (all other instances are negatives)',
+                 'classification_ap_lookalikes': 'look-alike AP (only its own category)',
+                 'retrieval_ndcg': 'retrieval NDCG', 'retrieval_mrr': 'retrieval MRR',
+                 'detection_ap': 'detection AP (boxes)', 'segmentation_ap': 'segmentation AP (masks)',
+                 'persam_detection_ap': 'PerSAM detection AP', 'persam_segmentation_ap': 'PerSAM segmentation AP'}
+NEAR_ZERO = 0.02     # both models' means below this: "both near 0" (a difference there is a floor effect)
+
+def headline(cmp:dict, a:str='pretrained', b:str='personalized', n:int|None=None) -> str:
+    "One line a newcomer reads first: how many metrics are better, no different or worse over all splits."
+    v = [verdict(d) for d in cmp['all'].values()]
+    parts = [f'{k} on {v.count(k)} of {len(v)} metrics' for k in ('better', 'no difference', 'worse') if v.count(k)]
+    return f"{b} vs {a}" + (f' over {n} instances' if n else '') + ': ' + (', '.join(parts) or 'nothing to compare')
+
+def _means_panel(ax, results, models, m, splits, names):
+    for j, (model, c) in enumerate(zip(models, ('tab:blue', 'tab:orange'))):
+        mi = [mean_interval([_value(r, model, m, sh) for r in results]) for sh in splits]
+        mu = np.array([v['mean'] for v in mi])
+        err = np.array([[v['mean'] - v['lo'], v['hi'] - v['mean']] for v in mi]).T
+        ax.bar(np.arange(len(splits)) + (j - 0.5) * 0.4, mu, 0.4, color=c, label=names.get(model, model),
+               yerr=np.nan_to_num(err), capsize=2, error_kw={'lw': 0.8})
+    ax.set_ylim(0, 1)
+    ax.set_title(METRIC_TITLES.get(m, m.replace('_', ' ')), fontsize=8, loc='left')
+
+def _delta_panel(dx, results, cmp, models, m, splits):
+    for i, sh in enumerate(splits):
+        d = cmp[sh].get(m)
+        if not d or d['n'] == 0: continue
+        lo, hi = (d['lo'], d['hi']) if d['lo'] == d['lo'] else (d['mean'], d['mean'])
+        floor = all(np.nanmean([_value(r, k, m, sh) for r in results]) < NEAR_ZERO for k in models)
+        col = 'lightgrey' if floor else _VERDICT_COLOUR[verdict(d)]
+        dx.errorbar(i, d['mean'], yerr=[[d['mean'] - lo], [hi - d['mean']]], fmt='o', color=col, capsize=4)
+        dx.annotate('both ≈ 0' if floor else f"{d['improved']}/{d['n']}", (i, hi), textcoords='offset points',
+                    xytext=(0, 4), ha='center', fontsize=7, color='grey' if floor else 'black')
+    dx.axhline(0, color='k', lw=0.8)
+    dx.set_title(f'Δ {METRIC_TITLES.get(m, m)}'.split(' (')[0], fontsize=8, loc='left')
+
+# %% ../nbs/33_report.ipynb #4c9ae753
+def plot_compare(results:list[dict], cmp:dict|None=None, a:str='pretrained', b:str='personalized',
+                 names:dict|None=None, # display names of the models, e.g. {'pretrained': 'generic'}
+                ):
+    """A headline, then one row per metric: the two models' means per split (with intervals), and the paired
+    differences with intervals."""
     import matplotlib.pyplot as plt
-    cmp = cmp or compare(results, a, b)
-    metrics = list(cmp['all'])
-    splits = list(cmp)
-    x = np.arange(len(splits))
-    lab = [s.replace('_and_', ' +\n').replace('_', ' ') for s in splits]
-    fig, axs = plt.subplots(len(metrics), 2, figsize=(11, 2.3 * len(metrics) + 0.6), squeeze=False)
+    cmp, names = cmp or compare(results, a, b), names or {}
+    metrics, splits = list(cmp['all']), list(cmp)
+    fig, axs = plt.subplots(len(metrics), 2, figsize=(11, 2.3 * len(metrics) + 1.0), squeeze=False)
     for (ax, dx), m in zip(axs, metrics):
-        for j, (model, c) in enumerate(((a, 'tab:blue'), (b, 'tab:orange'))):
-            mi = [mean_interval([_value(r, model, m, sh) for r in results]) for sh in splits]
-            mu = np.array([v['mean'] for v in mi])
-            err = np.array([[v['mean'] - v['lo'], v['hi'] - v['mean']] for v in mi]).T
-            ax.bar(x + (j - 0.5) * 0.4, mu, 0.4, color=c, label=model, yerr=np.nan_to_num(err), capsize=2,
-                   error_kw={'lw': 0.8})
-        ax.set_xticks(x, lab, fontsize=7)
-        ax.set_ylabel(m.replace('_', ' '), fontsize=8)
-        ax.set_ylim(0, 1)
-        ax.grid(axis='y', alpha=0.3)
-        ds = [cmp[sh].get(m) for sh in splits]
-        for i, d in enumerate(ds):
-            if not d or d['n'] == 0: continue
-            lo, hi = (d['lo'], d['hi']) if d['lo'] == d['lo'] else (d['mean'], d['mean'])
-            col = _VERDICT_COLOUR[verdict(d)]
-            dx.errorbar(i, d['mean'], yerr=[[d['mean'] - lo], [hi - d['mean']]], fmt='o', color=col, capsize=4)
-            dx.annotate(f"{d['improved']}/{d['n']}", (i, hi), textcoords='offset points', xytext=(0, 4), ha='center',
-                        fontsize=7)
-        dx.axhline(0, color='k', lw=0.8)
-        dx.set_xticks(x, lab, fontsize=7)
-        dx.grid(axis='y', alpha=0.3)
-        dx.set_ylabel(f'Δ {m.replace("_", " ")}', fontsize=8)
+        _means_panel(ax, results, (a, b), m, splits, names)
+        _delta_panel(dx, results, cmp, (a, b), m, splits)
+        for p in (ax, dx):
+            p.set_xticks(np.arange(len(splits)), [s.replace('_and_', ' +\n').replace('_', ' ') for s in splits],
+                         fontsize=7)
+            p.grid(axis='y', alpha=0.3)
+        dx.margins(y=0.2)
     axs[0, 0].legend(fontsize=7, loc='upper right')
-    axs[0, 0].set_title(f'means over {len(results)} instance(s), {LEVEL:.0%} intervals', fontsize=9)
-    axs[0, 1].set_title(f'{b} − {a}, paired over instances, {LEVEL:.0%} bootstrap', fontsize=9)
-    for dx in axs[:, 1]: dx.margins(y=0.2)
-    fig.text(0.5, 0.003, 'green: better (interval above 0), red: worse, grey: no difference; k/n: instances improved',
-             ha='center', va='bottom', fontsize=8)
-    fig.tight_layout(rect=(0, 0.02, 1, 1))
+    na, nb = names.get(a, a), names.get(b, b)
+    fig.suptitle(headline(cmp, na, nb, len(results)) + f'\nleft: means, {LEVEL:.0%} intervals; right: {nb} − {na}, '
+                 f'paired over instances, {LEVEL:.0%} bootstrap', fontsize=10)
+    fig.text(0.5, 0.003, 'green: better (interval above 0), red: worse, grey: no difference, light grey: both models '
+             'near 0 there; k/n: instances improved', ha='center', va='bottom', fontsize=8)
+    fig.tight_layout(rect=(0, 0.02, 1, 0.97))
     return fig
 
 # %% ../nbs/33_report.ipynb #05f71f26
@@ -208,6 +230,7 @@ def report(runs:list, # run folders (each with eval/results.json) or results dic
            out:str|Path|None=None, # where to write report.csv / report.json / delta.csv / report.png
            classes:str='all', # 'all', or only the instances of the dataset's 'test' (or 'val') classes
            cmp:dict|None=None, # an already computed `compare` of these runs (saves recomputing the bootstrap)
+           names:dict|None=None, # display names of the models in the figure, e.g. {'pretrained': 'generic'}
           ) -> list[dict]:
     """Aggregate evaluated runs into one table and the paired comparison, written with one figure; returns the table
     rows."""
@@ -226,7 +249,7 @@ def report(runs:list, # run folders (each with eval/results.json) or results dic
         atomic_write(out/'report.csv', buf.getvalue())
         atomic_write(out/'delta.csv', _delta_csv(cmp))
         import matplotlib.pyplot as plt
-        fig = plot_compare(results, cmp)
+        fig = plot_compare(results, cmp, names=names)
         fig.savefig(out/'report.png', dpi=80)
         plt.close(fig)
     return rows

@@ -25,8 +25,8 @@ from .losses import contrastive_loss, patch_contrast, triplet_accuracy
 
 # %% auto #0
 __all__ = ['PRESETS', 'TrainConfig', 'make_train_config', 'load_train_config', 'mask_file_for', 'TripletData', 'collate_triplets',
-           'epoch_batches', 'TrainingError', 'run_inputs', 'plot_curves', 'train', 'prefetched', 'training_step',
-           'load_personalized']
+           'epoch_batches', 'TrainingError', 'run_inputs', 'plot_curves', 'train', 'planned_run', 'prefetched',
+           'training_step', 'load_personalized']
 
 # %% ../nbs/12_train.ipynb #f0166e55
 @dataclass
@@ -294,6 +294,10 @@ def _plan_run(cfg:TrainConfig) -> tuple:
                           'lower batch_size or sample more triplets.')
     inputs = run_inputs(cfg, trips)
     return trips, inputs, Path(cfg.out_root)/run_id(cfg.name or Path(cfg.triplets).stem, inputs)
+
+def planned_run(cfg:TrainConfig) -> Path:
+    "The run folder `train(cfg)` writes, or reuses when it finished before (nothing is trained here)."
+    return _plan_run(cfg)[2]
 
 def _write_run_files(cfg:TrainConfig, run:Path, trips:list, inputs:dict):
     "The run's record: config, inputs, where the data came from (for evaluation) and the triplets themselves."

@@ -42,6 +42,7 @@ def test_demo_end_to_end():
     assert s['machine']['cores'] >= 1 and 'flags' in s['machine']
     assert len(list(Path(s['synthetic']).glob('*/cp_*.png'))) == 16 * 60       # cut/paste positives of every instance
     assert (out/'report'/'report.png').is_file() and (out/'report'/'delta.csv').is_file() and 'MEAN' in r.stdout
+    assert (out/'report'/'objects.png').stat().st_size > 50_000                 # what personalization changed, drawn
     # a second run reuses everything: same numbers
     r2 = subprocess.run([PRPG, 'demo', '--config', str(ROOT/'data'/'demo.yaml'), '--out', str(out)], capture_output=True, text=True)
     assert r2.returncode == 0 and json.loads((out/'summary.json').read_text())['delta'] == s['delta']
