@@ -6,16 +6,19 @@
 2. Runs the notebook as `nbdev_test` does (in nbs/, the same skipped flags, a throw-away PRPG_HOME) and keeps only
    outputs that are documentation, pictures or short printed tables: show_doc markdown, images, HTML/markdown, and
    printed text under 4 KB that names no temporary file. Warnings, progress bars and widgets are dropped.
-3. Keeps each notebook's outputs under MAX_BYTES, dropping the largest images first.
+3. Keeps each notebook's outputs under MAX_BYTES (a tutorial's under MAX_BYTES_TUTORIAL), dropping the largest
+   images first.
 
     python tools/lessons.py                      # every numbered notebook
     python tools/lessons.py nbs/14_maps.ipynb    # some
+    python tools/lessons.py nbs/tutorials/walkthrough.ipynb nbs/tutorials/own_object.ipynb   # the tutorials
 """
 import ast, hashlib, json, os, re, sys, tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 MAX_BYTES = 200_000
+MAX_BYTES_TUTORIAL = 400_000                  # a tutorial shows a picture at every stage
 SKIP = {'90_pipeline.ipynb'}                  # the papermill batch notebook: parameters, not a lesson
 DOC_CELL = ('#|hide\nfrom functools import partial\nfrom fastcore.docments import MarkdownRenderer\n'
             'from nbdev.showdoc import show_doc\n'
@@ -68,7 +71,7 @@ def run_and_keep(path:Path):
         if r['cell_type'] != 'code': continue
         outs = c.get('outputs') or []
         r['outputs'] = [_display(o) for o in outs if _is_picture(o)] + _printed(outs)
-    _cap(raw)
+    _cap(raw, MAX_BYTES_TUTORIAL if path.parent.name == 'tutorials' else MAX_BYTES)
     return raw
 
 def _is_picture(o) -> bool:
@@ -88,12 +91,12 @@ def _printed(outs) -> list:
     if not text.strip() or len(text) > 4000 or re.search(r'/tmp|prpg-lessons|\r', text): return []
     return [{'output_type': 'stream', 'name': 'stdout', 'text': text}]
 
-def _cap(raw:dict):
+def _cap(raw:dict, limit:int=MAX_BYTES):
     size = lambda o: len(json.dumps(o))
     outs = [(size(o), c, o) for c in raw['cells'] if c['cell_type'] == 'code' for o in c['outputs']]
     total = sum(s for s, _, _ in outs)
     for s, c, o in sorted(outs, key=lambda t: -t[0]):
-        if total <= MAX_BYTES: break
+        if total <= limit: break
         if 'image/png' in o['data']: c['outputs'].remove(o); total -= s
 
 def main(paths):
