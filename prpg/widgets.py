@@ -182,22 +182,48 @@ class PhotoUpload(_Shell):
         if ps: self._show(thumbnails(ps, [p.name for p in ps], ncols=6))
 
 # %% ../nbs/41_widgets.ipynb #5a2da3d9
-def _overlay_png(im, mask, box=None) -> bytes:
-    "The photo with the mask tinted red and the box drawn, as PNG bytes."
-    import io, numpy as np
-    from PIL import Image, ImageDraw
-    a = np.asarray(im.convert('RGB')).astype(np.float32)
-    a[mask] = 0.5 * a[mask] + 0.5 * np.array([230, 30, 30])
-    out = Image.fromarray(a.astype(np.uint8))
-    if box is not None: ImageDraw.Draw(out).rectangle(box, outline=(40, 220, 40), width=max(1, out.width // 200))
+def _overlay_png(im, mask, box=None, fg=(), bg=(), point=None) -> bytes:
+    """The photo with the outside of the mask dimmed and its outline drawn (`mask_overlay`: it shows on any colour),
+    the box, the object (green) and background (red) points, and the point being placed (a cross), as PNG bytes."""
+    import io
+    from PIL import ImageDraw
+    from prpg.generate.masks import mask_overlay
+    out = mask_overlay(im, mask)
+    d, w = ImageDraw.Draw(out), max(1, out.width // 200)
+    if box is not None: d.rectangle(box, outline=(40, 220, 40), width=w)
+    r = max(3, out.width // 80)
+    for pts, col in ((fg, (40, 220, 40)), (bg, (230, 30, 30))):
+        for x, y in pts: d.ellipse((x - r, y - r, x + r, y + r), fill=col, outline=(255, 255, 255))
+    if point is not None:
+        x, y = point
+        d.line((x - 2 * r, y, x + 2 * r, y), fill=(255, 255, 0), width=w)
+        d.line((x, y - 2 * r, x, y + 2 * r), fill=(255, 255, 0), width=w)
     b = io.BytesIO()
     out.save(b, format='PNG')
     return b.getvalue()
 
+# %% ../nbs/41_widgets.ipynb #c26c6c6d
+class _MaskEdits:
+    "What `MaskEditor` does with its points and its mask (split off to keep the class readable)."
+    def mark(self, obj:bool|None):
+        "Mark the point at the sliders as object (True) or background (False); None clears every mark."
+        if obj is None: self.fg, self.bg = [], []
+        else: (self.fg if obj else self.bg).append((self.px.value, self.py.value))
+        self.render()
+    def save(self) -> Path:
+        "Write the shown mask (replacing only a mask this photo already had)."
+        import numpy as np
+        from PIL import Image
+        self.masks_dir.mkdir(parents=True, exist_ok=True)
+        Image.fromarray(self.mask.astype(np.uint8) * 255).save(self.mask_path)
+        self.render()
+        return self.mask_path
+
 # %% ../nbs/41_widgets.ipynb #68cd535b
-class MaskEditor(_Shell):
+class MaskEditor(_MaskEdits, _Shell):
     """Check and correct the object masks of your photos: GrabCut from a centre prior, or from a box you set with the
-    sliders; Save writes the mask."""
+    sliders, and points you mark as object (adds to the mask) or background (removes from it); Save writes the
+    mask."""
     def __init__(self, photos:list, # image files
                  masks_dir:str|Path, # where masks go: <masks_dir>/<photo stem>.png (what `read_photos` reads)
                 ):
@@ -210,21 +236,29 @@ class MaskEditor(_Shell):
         self.x = W.IntRangeSlider(description='box x', continuous_update=False)
         self.y = W.IntRangeSlider(description='box y', continuous_update=False)
         self.save_button = W.Button(description='save mask')
+        self.px, self.py = W.IntSlider(description='point x'), W.IntSlider(description='point y')
+        self.add_fg, self.add_bg = W.Button(description='object here'), W.Button(description='background here')
+        self.clear = W.Button(description='clear points')
         self.image = W.Image(format='png')
         self.status = W.Label()
         self.photo.observe(lambda ch: self._load(), names='value')
-        for w in (self.use_box, self.x, self.y): w.observe(lambda ch: self.render(), names='value')
+        for w in (self.use_box, self.x, self.y, self.px, self.py): w.observe(lambda ch: self.render(), names='value')
         self.save_button.on_click(lambda b: self.save())
+        self.add_fg.on_click(lambda b: self.mark(True))
+        self.add_bg.on_click(lambda b: self.mark(False))
+        self.clear.on_click(lambda b: self.mark(None))
         self.widget = W.VBox([W.HBox([self.photo, self.use_box, self.save_button]), W.HBox([self.x, self.y]),
-                              self.status, self.image])
+                              W.HBox([self.px, self.py, self.add_fg, self.add_bg, self.clear]), self.status,
+                              self.image])
         self._load_image = load_image
         self._load()
     def _load(self):
         self.im = self._load_image(self.photo.value)
         W, H = self.im.size
-        self._quiet = True
-        self.x.max, self.y.max = W, H
+        self._quiet, self.fg, self.bg = True, [], []
+        self.x.max, self.y.max, self.px.max, self.py.max = W, H, W - 1, H - 1
         self.x.value, self.y.value = (W // 6, W - W // 6), (H // 6, H - H // 6)
+        self.px.value, self.py.value = W // 2, H // 2
         self._quiet = False
         self.render()
     @property
@@ -235,17 +269,10 @@ class MaskEditor(_Shell):
     def render(self):
         if getattr(self, '_quiet', False): return
         from prpg.generate.masks import grabcut_mask
-        self.mask = grabcut_mask(self.im, box=self.box)
+        self.mask = grabcut_mask(self.im, box=self.box, fg=self.fg, bg=self.bg)
         saved = ' (saved)' if self.mask_path.is_file() else ''
+        pts = f'; {len(self.fg)} object, {len(self.bg)} background point(s)' if self.fg or self.bg else ''
         self.status.value = f'{Path(self.photo.value).name}: {self.mask.mean():.0%} of the image; ' + \
-                            (f'box {self.box}' if self.box else 'centre prior') + saved
-        self.image.value = _overlay_png(self.im, self.mask, self.box)
+                            (f'box {self.box}' if self.box else 'centre prior') + pts + saved
+        self.image.value = _overlay_png(self.im, self.mask, self.box, self.fg, self.bg, (self.px.value, self.py.value))
         self.renders += 1
-    def save(self) -> Path:
-        "Write the shown mask (replacing only a mask this photo already had)."
-        import numpy as np
-        from PIL import Image
-        self.masks_dir.mkdir(parents=True, exist_ok=True)
-        Image.fromarray(self.mask.astype(np.uint8) * 255).save(self.mask_path)
-        self.render()
-        return self.mask_path
