@@ -631,9 +631,13 @@ def read_yaml(path:str|Path, # a YAML file a user gives
     try: text = raw.decode('utf-8')
     except UnicodeDecodeError as e:
         raise ConfigError(f'{path}: not UTF-8 text (byte {e.start}); save it as UTF-8.') from None
-    try: d, rep = yaml.safe_load(text), _repeated_key(yaml.compose(text, Loader=yaml.SafeLoader))
+    loader = yaml.SafeLoader(text)              # parsed once: the node tree is checked, then built as safe_load would
+    try:
+        node = loader.get_single_node()
+        rep, d = _repeated_key(node), loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as e: raise ConfigError(f'{path}: not valid YAML ({yaml_problem(e)}).') from None
     except RecursionError: raise ConfigError(f'{path}: nested too deeply to be a config; flatten it.') from None
+    finally: loader.dispose()
     if rep: raise ConfigError(f'{path}: not valid YAML (the key {rep[0]!r} is given twice at line {rep[1].line + 1}, '
                               f'column {rep[1].column + 1}).')
     if not _values_within(d, YAML_MAX_VALUES):

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .core import (ConfigError, atomic_write, machine, save_config, stable_hash, text_table, to_dict, write_json,
-                       read_json)
+from .core import (ConfigError, atomic_write, is_finished, machine, save_config, stable_hash, text_table, to_dict,
+                       write_json, read_json)
 from .data import check_dataset, load_dataset
 from .demo_data import DemoConfig, build_demo
 from .triplets import TripletConfig, make_triplets
@@ -238,7 +238,7 @@ def _demo_train(cfg:DemoRunConfig, insts:list, trip:dict, out:Path, summary:dict
               f'({time.time() - t3:.1f}s)')
     t4 = time.time()
     jobs = [dataclasses.replace(cfg.train, triplets=trip[i], name=i, out_root=out/'runs') for i in insts]
-    rerun = all((planned_run(j)/'done.json').is_file() for j in jobs)   # nothing to train: no processes to start
+    rerun = all(is_finished(planned_run(j), say=None) for j in jobs)   # nothing to train: no processes to start
     with (contextlib.nullcontext(map) if rerun else _workers(cfg, len(jobs))) as pmap:
         runs = dict(zip(insts, tqdm(pmap(train, jobs), total=len(jobs), desc='personalizing', disable=not verbose)))
     summary['runs'] = {i: str(r) for i, r in runs.items()}
@@ -271,7 +271,10 @@ def objects_figure(runs:dict, # {instance: finished training run}
     from prpg.viz import RunIndex, heatmap_data
     index = RunIndex(*sorted({Path(r).parent for r in runs.values()}))
     ds = index.dataset(next(iter(runs)))
-    picks = list({ds.category[i]: i for i in reversed(list(runs))}.values())[::-1][:k]
+    picks = []                                       # the first instance of each category, in the runs' order
+    for i in runs:
+        if ds.category[i] not in {ds.category[p] for p in picks}: picks.append(i)
+    picks = picks[:k]
     fig, axs = plt.subplots(len(picks), 4, figsize=(8, 2.2 * len(picks)), squeeze=False)
     for row, inst in zip(axs, picks):
         test = ds.select(inst, 'test_dense') or ds.select(inst, 'test')
@@ -311,7 +314,7 @@ def _demo_evaluate(cfg:DemoRunConfig, runs:dict, out:Path, summary:dict, steps:_
     results, counts = [r for r, _ in done], np.sum([c for _, c in done], axis=0, dtype=int)
     cache, dcache = (types.SimpleNamespace(hits=h, misses=m) for h, m in (counts[:2], counts[2:]))
     rows = report(results, out/'report', names={'pretrained': 'generic'})
-    if cache.misses or not (out/'report'/'objects.png').is_file():       # drawn again when anything was evaluated
+    if cache.misses or dcache.misses or not (out/'report'/'objects.png').is_file():   # redrawn after any evaluation
         objects_figure({r['instance']: r['run'] for r in results}, out/'report'/'objects.png', cfg.dense.grid)
     summary.update(_summarize(results))
     summary['report'] = str(out/'report')

@@ -210,12 +210,18 @@ class _MaskEdits:
         if obj is None: self.fg, self.bg = [], []
         else: (self.fg if obj else self.bg).append((self.px.value, self.py.value))
         self.render()
-    def save(self) -> Path:
-        "Write the shown mask (replacing only a mask this photo already had)."
+    def save(self) -> Path|None:
+        """Write the shown mask, whole (replacing only a mask this photo already had); a mask that cannot be the
+        object's (`mask_problem`: empty, the whole photo, along the border) is not written, and the status says why."""
         import numpy as np
         from PIL import Image
+        from prpg.core import save_image
+        from prpg.generate.masks import mask_problem
+        if (why := mask_problem(self.mask)):
+            self.status.value = f'not saved: {why}; move the box or add points'
+            return None
         self.masks_dir.mkdir(parents=True, exist_ok=True)
-        Image.fromarray(self.mask.astype(np.uint8) * 255).save(self.mask_path)
+        save_image(Image.fromarray(self.mask.astype(np.uint8) * 255), self.mask_path)
         self.render()
         return self.mask_path
 
@@ -242,7 +248,8 @@ class MaskEditor(_MaskEdits, _Shell):
         self.image = W.Image(format='png')
         self.status = W.Label()
         self.photo.observe(lambda ch: self._load(), names='value')
-        for w in (self.use_box, self.x, self.y, self.px, self.py): w.observe(lambda ch: self.render(), names='value')
+        for w in (self.use_box, self.x, self.y): w.observe(lambda ch: self.render(), names='value')
+        for w in (self.px, self.py): w.observe(lambda ch: self._draw(), names='value')   # moving the point: no GrabCut
         self.save_button.on_click(lambda b: self.save())
         self.add_fg.on_click(lambda b: self.mark(True))
         self.add_bg.on_click(lambda b: self.mark(False))
@@ -274,5 +281,8 @@ class MaskEditor(_MaskEdits, _Shell):
         pts = f'; {len(self.fg)} object, {len(self.bg)} background point(s)' if self.fg or self.bg else ''
         self.status.value = f'{Path(self.photo.value).name}: {self.mask.mean():.0%} of the image; ' + \
                             (f'box {self.box}' if self.box else 'centre prior') + pts + saved
-        self.image.value = _overlay_png(self.im, self.mask, self.box, self.fg, self.bg, (self.px.value, self.py.value))
+        self._draw()
         self.renders += 1
+    def _draw(self):
+        if getattr(self, '_quiet', False): return
+        self.image.value = _overlay_png(self.im, self.mask, self.box, self.fg, self.bg, (self.px.value, self.py.value))
