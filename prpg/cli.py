@@ -7,6 +7,9 @@ from __future__ import annotations
 import argparse, errno, os, re, sys, traceback
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated
+
+from annotated_types import Ge
 
 from .core import (ConfigError, PRPGError, check_apart, check_writable, config_help, from_dict, load_config,
                        read_config_dict, read_json, read_yaml, safe_name)
@@ -132,12 +135,11 @@ class MasksJob:
 @dataclass
 class FilterJob(_OneInstance):
     "`prpg generate filter`: keep the candidates a backbone finds most like the instance's photos."
-    BOUNDS = {'image_size': '>= 8'}
     source: Path|None = None                               # folder of candidates
     out: Path = Path('runs/synthetic')
     backbone: str = 'dinov2_vitb14'                        # scoring backbone
     weights: str|None = None
-    image_size: int|None = None
+    image_size: Annotated[int, Ge(8)]|None = None
     filter: FilterConfig = field(default_factory=FilterConfig)
 
 # %% ../nbs/51_cli.ipynb #ed7d9fb7

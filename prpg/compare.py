@@ -7,8 +7,11 @@ from __future__ import annotations
 import dataclasses, math
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated
 
-from .core import ConfigError, atomic_write, from_dict, text_table, write_json
+from annotated_types import Ge
+
+from .core import ConfigError, atomic_write, check_config, from_dict, text_table, write_json
 from .stats import LEVEL
 from .report import compare, load_results
 from .dreambench import DreamBenchConfig, DreamBenchGenerateConfig, generate_dreambench, run_dreambench
@@ -21,11 +24,10 @@ __all__ = ['CompareConfig', 'compare_generators', 'format_comparison', 'comparis
 @dataclass
 class CompareConfig:
     "`prpg compare-generators`: the generators to compare, the pipeline they share, the DreamBench metric models."
-    BOUNDS = {'per_prompt': '>= 1'}
     generators: list[str] = field(default_factory=lambda: ['cutpaste', 'dreambooth', 'ipadapter'])
     pipeline: dict = field(default_factory=dict)    # PipelineConfig keys every generator shares (not generator/out)
     out: Path = Path('runs/compare')
-    per_prompt: int = 1                             # DreamBench images per prompt
+    per_prompt: Annotated[int, Ge(1)] = 1           # DreamBench images per prompt
     dino: str = 'dino_vits16'                       # the DreamBench metric models (tiny:KIND accepted)
     dino_weights: str|None = None
     clip: str = 'clip_vitb32'
@@ -39,7 +41,6 @@ class CompareConfig:
 
 def _pipeline_config(cfg:CompareConfig, g:str) -> PipelineConfig:
     pc = from_dict(PipelineConfig, {**cfg.pipeline, 'generator': g, 'out': str(Path(cfg.out)/g)}, 'pipeline')
-    pc.validate()
     return pc
 
 # %% ../nbs/48_compare.ipynb #1eaf1c28
@@ -59,7 +60,7 @@ def _fidelity(cfg:CompareConfig, g:str, pc:PipelineConfig, root:str, insts:list)
 
 def compare_generators(cfg:CompareConfig, progress:bool=True) -> list[dict]:
     "Run every generator's pipeline and DreamBench scoring; write the table and figure; returns one row per generator."
-    cfg.validate()
+    cfg = check_config(cfg)
     rows = []
     for g in cfg.generators:
         pc = _pipeline_config(cfg, g)

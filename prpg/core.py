@@ -6,8 +6,9 @@
 from __future__ import annotations
 import contextlib, dataclasses, difflib, functools, hashlib, json, os, random, re, socket, tempfile, time, types
 from pathlib import Path
-from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
+from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_type_hints
 
+import annotated_types
 import numpy as np
 import yaml
 
@@ -15,10 +16,10 @@ import yaml
 __all__ = ['YAML_MAX_BYTES', 'YAML_MAX_VALUES', 'STATE_FORMAT', 'CPU_FLAGS', 'PRPGError', 'ConfigError', 'DataError', 'prpg_home',
            'cache_dir', 'atomic_write', 'atomic_dir', 'check_owned', 'save_image', 'clean_tmp', 'write_json',
            'read_json', 'folder_lock', 'stable_hash', 'derive_seed', 'make_rng', 'make_np_rng', 'build_cache_dir',
-           'code_fingerprint', 'build_once', 'slugify', 'files_fingerprint', 'text_table', 'run_id', 'check_bounds',
-           'from_dict', 'to_dict', 'config_help', 'parse_overrides', 'read_config_dict', 'yaml_problem', 'load_config',
-           'save_config', 'read_yaml', 'name_problem', 'safe_name', 'check_writable', 'check_apart', 'save_state',
-           'load_checkpoint', 'load_cache_entry', 'is_finished', 'run_checkpoint', 'machine']
+           'code_fingerprint', 'build_once', 'slugify', 'files_fingerprint', 'text_table', 'run_id', 'bound_text',
+           'from_dict', 'check_config', 'to_dict', 'config_help', 'parse_overrides', 'read_config_dict', 'yaml_problem',
+           'load_config', 'save_config', 'read_yaml', 'name_problem', 'safe_name', 'check_writable', 'check_apart',
+           'save_state', 'load_checkpoint', 'load_cache_entry', 'is_finished', 'run_checkpoint', 'machine']
 
 # %% ../nbs/00_core.ipynb #311bf9b3
 class PRPGError(ValueError):
@@ -285,9 +286,19 @@ def run_id(name:str, # readable label (instance, experiment...)
     return f'{slugify(name)}-{stable_hash(inputs, n)}'
 
 # %% ../nbs/00_core.ipynb #1b063f75
-_TRUE, _FALSE = {'true', 'yes', 'on', '1'}, {'false', 'no', 'off', '0'}
+def _section(t):
+    "The dataclass a field holds (or may hold, when it is optional); None for a plain value."
+    return next((a for a in (get_args(t) or (t,)) if isinstance(a, type) and dataclasses.is_dataclass(a)), None)
+
+def _plain(t):
+    "A field's type without `None` (optional) and constraints: `Annotated[int, Ge(1)]|None` -> int."
+    if get_origin(t) in (Union, types.UnionType):
+        args = [a for a in get_args(t) if a is not type(None)]
+        if len(args) == 1: t = args[0]
+    return get_args(t)[0] if get_origin(t) is Annotated else t
 
 def _type_name(t) -> str:
+    if get_origin(t) is Annotated: return _type_name(get_args(t)[0])
     if get_origin(t) is Literal: return ' | '.join(repr(a) for a in get_args(t))
     if t is Path: return 'a path'
     if get_origin(t) in (Union, types.UnionType): return ' or '.join(_type_name(a) for a in get_args(t))
@@ -295,63 +306,7 @@ def _type_name(t) -> str:
     return getattr(t, '__name__', None) or str(t).replace('typing.', '')
 
 # %% ../nbs/00_core.ipynb #0ec0e09d
-class _Bad(Exception): "A value that does not convert; `_coerce` turns it into a `ConfigError` naming the key."
-
-def _to_bool(v):
-    if isinstance(v, bool): return v
-    if isinstance(v, str) and v.lower() in _TRUE | _FALSE: return v.lower() in _TRUE
-    if isinstance(v, int) and v in (0, 1): return bool(v)
-    raise _Bad()
-
-def _to_int(v):
-    if isinstance(v, bool): raise _Bad()
-    if isinstance(v, int): return v
-    if isinstance(v, float) and v.is_integer(): return int(v)
-    if isinstance(v, str):
-        try: return int(v)
-        except ValueError: pass
-        try: f = float(v)
-        except ValueError: raise _Bad()
-        if f.is_integer(): return int(f)
-    raise _Bad()
-
-# %% ../nbs/00_core.ipynb #43af7b5a
-def _to_float(v):
-    if isinstance(v, bool): raise _Bad()
-    if isinstance(v, (int, float)): return float(v)
-    if isinstance(v, str):
-        try: return float(v)
-        except ValueError: pass
-    raise _Bad()
-
-def _to_str(v):
-    if isinstance(v, (str, int, float)) and not isinstance(v, bool): return str(v)
-    raise _Bad()
-
-def _to_path(v):
-    if isinstance(v, str) and not v.strip(): raise _Bad()        # '' would silently mean the working folder
-    if isinstance(v, (str, Path)): return Path(v).expanduser()
-    raise _Bad()
-
-_SCALARS = {bool: _to_bool, int: _to_int, float: _to_float, str: _to_str, Path: _to_path}
-
-# %% ../nbs/00_core.ipynb #70497c2c
-def _coerce_union(v, t, args, key):
-    if v is None or (isinstance(v, str) and v.lower() in ('none', 'null', '~') and type(None) in args):
-        if type(None) in args: return None
-    for a in args:
-        if a is type(None): continue
-        try: return _coerce(v, a, key)
-        except ConfigError: pass
-    raise _Bad()
-
-def _coerce_literal(v, t, args, key):
-    for a in args:
-        if v == a or (isinstance(v, str) and not isinstance(a, str) and str(a) == v): return a
-    close = difflib.get_close_matches(str(v), [str(a) for a in args], 1)
-    raise ConfigError(f'{key}: {v!r} is not one of '
-                      f'{_type_name(t)}' + (f"; did you mean {close[0]!r}?" if close else ''))
-
+_NONE_WORDS = {'none', 'null', '~'}
 YAML_MAX_BYTES, YAML_MAX_VALUES = 4 << 20, 200_000
 
 def _values_within(obj, limit:int) -> bool:
@@ -365,100 +320,152 @@ def _values_within(obj, limit:int) -> bool:
         elif isinstance(o, (list, tuple)): stack.extend(o)
     return True
 
-def _coerce_seq(v, t, args, key):
-    if isinstance(v, str):
-        s = v.strip()
-        try: v = yaml.safe_load(s) if s.startswith('[') else [x.strip() for x in s.split(',') if x.strip()]
-        except (yaml.YAMLError, RecursionError): raise _Bad() from None
-        if not _values_within(v, YAML_MAX_VALUES):           # YAML aliases typed on a command line expand too
-            raise ConfigError(f'{key}: expands to more than {YAML_MAX_VALUES:,} values (YAML aliases?); write them '
-                              'out.')
-    if not isinstance(v, (list, tuple)): raise _Bad()
-    if get_origin(t) is tuple and args and args[-1] is not Ellipsis:
-        if len(v) != len(args): raise ConfigError(f'{key}: expected {len(args)} values, got {len(v)}')
-        return tuple(_coerce(x, a, f'{key}[{i}]') for i, (x, a) in enumerate(zip(v, args)))
-    a = args[0] if args else Any
-    out = [_coerce(x, a, f'{key}[{i}]') for i, x in enumerate(v)]
-    return tuple(out) if get_origin(t) is tuple else out
+def _as_list(s:str, key:str):
+    "A list typed as text: 'a,b' or YAML's '[a, b]' (aliases counted where they expand, as on a command line)."
+    try: v = yaml.safe_load(s) if s.startswith('[') else [x.strip() for x in s.split(',') if x.strip()]
+    except (yaml.YAMLError, RecursionError): raise ConfigError(f'{key}: expected a list, got {s!r}') from None
+    if not _values_within(v, YAML_MAX_VALUES):
+        raise ConfigError(f'{key}: expands to more than {YAML_MAX_VALUES:,} values (YAML aliases?); write them out.')
+    return v
 
-# %% ../nbs/00_core.ipynb #4362c575
-def _coerce_other(v, t, args, key):
-    if get_origin(t) is dict:
-        if not isinstance(v, dict): raise _Bad()
-        return dict(v)
-    if dataclasses.is_dataclass(t):
-        if isinstance(v, t): return v
-        if not isinstance(v, dict): raise _Bad()
-        return from_dict(t, v, where=key)
-    if isinstance(v, t): return v
-    raise _Bad()
+def _text_value(v, t, key:str):
+    """A value typed as text, in the shape its field's type `t` declares, for what pydantic does not read from text:
+    'none' for an optional field, a list, '~/x' for a path ('' is refused: it would quietly mean the working folder).
+    Everything else is left to pydantic."""
+    if not isinstance(v, str): return v
+    s, base = v.strip(), _plain(t)
+    if s.lower() in _NONE_WORDS and type(None) in get_args(t): return None
+    if get_origin(base) in (list, tuple): return _as_list(s, key)
+    if base is Path:
+        if not s: raise ConfigError(f'{key}: expected {_type_name(t)}, got {v!r}')
+        return Path(v).expanduser()
+    return v
 
-def _coerce(v, t, key:str):
-    "Convert `v` to type `t` or raise a `ConfigError` naming `key`."
-    if t is Any: return v
-    origin, args = get_origin(t), get_args(t)
-    if origin in (Union, types.UnionType): how = _coerce_union
-    elif origin is Literal: how = _coerce_literal
-    elif origin in (list, tuple): how = _coerce_seq
-    elif t in _SCALARS: how = lambda v, t, args, key: _SCALARS[t](v)
-    else: how = _coerce_other
-    try: return how(v, t, args, key)
-    except _Bad: raise ConfigError(f'{key}: expected {_type_name(t)}, got {v!r}') from None
+# %% ../nbs/00_core.ipynb #43af7b5a
+def _prepared(cls, d, where:str) -> dict:
+    """`d` for the dataclass `cls` with unknown keys refused (with a "did you mean"), sections recursed into and text
+    values shaped by `_text_value`."""
+    if not isinstance(d, dict):
+        raise ConfigError(f'{where}: expected a mapping of keys to values, got {type(d).__name__}')
+    hints, fields = get_type_hints(cls, include_extras=True), [f.name for f in dataclasses.fields(cls) if f.init]
+    for k in d:
+        if k in fields: continue
+        close = difflib.get_close_matches(str(k), fields, 1)
+        hint = f" Did you mean {close[0]!r}?" if close else ''
+        raise ConfigError(f"{where}: unknown key {k!r} for {cls.__name__}.{hint} Valid keys: {', '.join(fields)}")
+    out = {}
+    for k, v in d.items():
+        key, sub = (k if where == 'config' else f'{where}: {k}'), _section(hints[k])
+        out[k] = _prepared(sub, v, key) if sub and isinstance(v, dict) else _text_value(v, hints[k], key)
+    return out
 
 # %% ../nbs/00_core.ipynb #eac472a0
-def _bound_ok(v, spec:str) -> bool:
-    spec = spec.replace(' ', '')
-    if spec[0] in '[(':
-        lo, hi = (float(x) for x in spec[1:-1].split(','))
-        return (v >= lo if spec[0] == '[' else v > lo) and (v <= hi if spec[-1] == ']' else v < hi)
-    op = next(o for o in ('>=', '<=', '>', '<') if spec.startswith(o))
-    x = float(spec[len(op):])
-    return {'>=': v >= x, '<=': v <= x, '>': v > x, '<': v < x}[op]
+def _constraints(t):
+    "The `annotated_types` constraints a type carries, looking inside optional, tuple and list types."
+    if get_origin(t) is Annotated:
+        for m in t.__metadata__: yield from (m if isinstance(m, annotated_types.GroupedMetadata) else (m,))
+        return
+    for a in get_args(t):
+        if a is not Ellipsis: yield from _constraints(a)
+
+def bound_text(t) -> str:
+    """The range a field's type declares, as `--help` and errors show it: `Annotated[float, Interval(ge=0, lt=1)]` ->
+    '[0, 1)', `Annotated[int, Ge(1)]|None` -> '>= 1'; '' when it declares none."""
+    b = {type(m).__name__.lower(): m for m in _constraints(t) if type(m).__name__ in ('Gt', 'Ge', 'Lt', 'Le')}
+    b = {k: f'{getattr(m, k):g}' for k, m in b.items()}
+    lo = ('(', b['gt']) if 'gt' in b else ('[', b['ge']) if 'ge' in b else None
+    hi = (')', b['lt']) if 'lt' in b else (']', b['le']) if 'le' in b else None
+    if lo and hi: return f'{lo[0]}{lo[1]}, {hi[1]}{hi[0]}'
+    if lo: return ('> ' if lo[0] == '(' else '>= ') + lo[1]
+    if hi: return ('< ' if hi[0] == ')' else '<= ') + hi[1]
+    return ''
 
 # %% ../nbs/00_core.ipynb #a35b6ffd
-def check_bounds(obj, # a config dataclass instance
-                 where:str='config'):
-    """Every float a finite number, and each field in the class's `BOUNDS` (`{'tau': '> 0', 'dropout': '[0, 1)'}`) in
-    range."""
-    import math
-    pre = '' if where == 'config' else f'{where}: '
-    bounds = getattr(type(obj), 'BOUNDS', {})
-    for f in dataclasses.fields(obj):
-        v = getattr(obj, f.name)
-        vals = list(v) if isinstance(v, (tuple, list)) else [v]
-        for x in vals:
-            if isinstance(x, float) and not math.isfinite(x):
-                raise ConfigError(f'{pre}{f.name}: {x} is not a finite number')
-        spec = bounds.get(f.name)
-        if spec is None or v is None: continue
-        for x in vals:
-            if isinstance(x, (int, float)) and not isinstance(x, bool) and not _bound_ok(x, spec):
-                raise ConfigError(f'{pre}{f.name}: {v} is out of range (must be {spec})')
+_PYDANTIC = dict(allow_inf_nan=False,             # a NaN or infinite number is never a setting
+                 coerce_numbers_to_str=True)      # YAML's `name: 7` where text is declared reads as '7'
+
+def _dataclasses(cls, seen:set|None=None) -> set:
+    "`cls` and every dataclass its fields hold, at any depth."
+    seen = set() if seen is None else seen
+    if cls not in seen:
+        seen.add(cls)
+        for t in get_type_hints(cls).values():
+            if sub := _section(t): _dataclasses(sub, seen)
+    return seen
+
+@functools.cache
+def _adapter(cls):
+    """pydantic's validator of the dataclass `cls`. Each dataclass in it that declares no pydantic settings of its own
+    gets prpg's (`_PYDANTIC`), so configs stay plain dataclasses."""
+    from pydantic import ConfigDict, TypeAdapter
+    for c in _dataclasses(cls):
+        if '__pydantic_config__' not in vars(c): c.__pydantic_config__ = ConfigDict(**_PYDANTIC)
+    return TypeAdapter(cls)
+
+def _hint_at(cls, loc):
+    "The declared type at a pydantic error location (('lora', 'r'), ('size', 1)); None where it cannot be followed."
+    t = cls
+    for p in loc:
+        if isinstance(p, int):
+            args = [a for a in get_args(_plain(t)) if a is not Ellipsis]
+            if not args: return None
+            t = args[min(p, len(args) - 1)]
+        elif (sub := _section(t)) and p in (h := get_type_hints(sub, include_extras=True)): t = h[p]
+        else: return None
+    return t
+
+# %% ../nbs/00_core.ipynb #83de662c
+_RANGE_ERRORS = {'greater_than', 'greater_than_equal', 'less_than', 'less_than_equal'}
+
+def _problem(cls, e, where:str) -> str:
+    "pydantic's first error in one line: the key (through sections: `lora: r`, `size[1]`), what it got and must be."
+    errs = e.errors(include_url=False)
+    x, kind = errs[0], errs[0]['type']
+    if kind == 'missing':
+        names = ', '.join(str(y['loc'][-1]) for y in errs if y['type'] == 'missing')
+        return f"{where}: missing required key(s) {names} for {cls.__name__}"
+    key = '' if where == 'config' else where
+    for p in x['loc']: key += f'[{p}]' if isinstance(p, int) else (': ' if key else '') + str(p)
+    t, v = _hint_at(cls, x['loc']), x.get('input')
+    if kind in _RANGE_ERRORS: return f"{key}: {v} is out of range (must be {bound_text(t) if t else x['msg']})"
+    if kind == 'finite_number': return f'{key}: {v} is not a finite number'
+    if kind == 'literal_error':
+        close = difflib.get_close_matches(str(v), [str(a) for a in get_args(_plain(t))] if t else [], 1)
+        return f"{key}: {v!r} is not one of {x['ctx']['expected']}" + (f"; did you mean {close[0]!r}?" if close else '')
+    if t is not None and kind.endswith(('_type', '_parsing', '_from_float')):
+        return f'{key}: expected {_type_name(t)}, got {v!r}'
+    return f"{key}: {x['msg'][0].lower()}{x['msg'][1:]}, got {v!r}"
 
 # %% ../nbs/00_core.ipynb #cd963eb7
+def _check_rules(obj):
+    "Each section's own rules across its keys (its `validate()`), innermost first."
+    for f in dataclasses.fields(obj):
+        v = getattr(obj, f.name)
+        if dataclasses.is_dataclass(v) and not isinstance(v, type): _check_rules(v)
+    if hasattr(obj, 'validate'): obj.validate()
+
 def from_dict(cls, # a dataclass type
               d:dict, # raw values (from YAML, CLI or Python)
               where:str='config', # named in error messages (file name or key)
              ):
-    "Build the dataclass `cls` from `d`, rejecting unknown keys and converting values to the declared types."
-    if not isinstance(d, dict):
-        raise ConfigError(f'{where}: expected a mapping of keys to values, got {type(d).__name__}')
-    fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
-    hints = get_type_hints(cls)
-    unknown = [k for k in d if k not in fields]
-    if unknown:
-        k = unknown[0]
-        close = difflib.get_close_matches(k, list(fields), 1)
-        hint = f" Did you mean {close[0]!r}?" if close else ''
-        raise ConfigError(f"{where}: unknown key {k!r} for {cls.__name__}.{hint} Valid keys: {', '.join(fields)}")
-    kw = {k: _coerce(v, hints[k], f'{where}: {k}' if where != 'config' else k) for k, v in d.items()}
-    missing = [k for k, f in fields.items() if k not in kw and f.default is dataclasses.MISSING
-               and f.default_factory is dataclasses.MISSING]
-    if missing: raise ConfigError(f"{where}: missing required key(s) {', '.join(missing)} for {cls.__name__}")
-    obj = cls(**kw)
-    check_bounds(obj, where)
-    if hasattr(obj, 'validate'): obj.validate()
+    """Build the dataclass `cls` from `d`: unknown keys refused, values converted to the declared types and checked
+    against the declared ranges by pydantic, each problem one `ConfigError` line naming its key."""
+    from pydantic import ValidationError
+    kw = _prepared(cls, d, where)
+    try: obj = _adapter(cls).validate_python(kw)
+    except ValidationError as e: raise ConfigError(_problem(cls, e, where)) from None
+    _check_rules(obj)
     return obj
+
+def _fields_of(obj) -> dict:
+    "A config's settable fields as from_dict takes them, sections as dicts (so they are checked too)."
+    return {f.name: _fields_of(v) if dataclasses.is_dataclass(v := getattr(obj, f.name)) and not isinstance(v, type)
+            else v for f in dataclasses.fields(obj) if f.init}
+
+def check_config(cfg, # a config dataclass instance, built in Python (`TrainConfig(lr=-1)`)
+                 where:str='config'):
+    "`cfg` checked as a file's config would be (types, ranges, each section's rules); returns the checked copy."
+    return from_dict(type(cfg), _fields_of(cfg), where)
 
 # %% ../nbs/00_core.ipynb #eb0dfdff
 def to_dict(cfg) -> dict:
@@ -500,26 +507,27 @@ def _shown(v) -> str:
     return str(v)
 
 def _help_type(t) -> str:
-    if get_origin(t) in (list, tuple, dict): return str(t).replace('typing.', '').replace('pathlib.Path', 'path')
+    if get_origin(t) in (list, tuple, dict):                  # constraints show as the range, not in the type
+        s = str(t).replace('typing.', '').replace('pathlib.Path', 'path')
+        return re.sub(r'Annotated\[(\w+), [^\]]*\]', r'\1', s)
     return _type_name(t)
 
 # %% ../nbs/00_core.ipynb #0f2c5ada
 _MISSING = dataclasses.MISSING
 
 def _help_rows(cls, obj, prefix:str, rows:list):
-    hints, notes, bounds = get_type_hints(cls), _field_notes(cls), getattr(cls, 'BOUNDS', {})
+    hints, notes = get_type_hints(cls, include_extras=True), _field_notes(cls)
     for f in (f for f in dataclasses.fields(cls) if f.init):
         t, key = hints[f.name], f'--{prefix}{f.name}'
         v = getattr(obj, f.name) if obj is not None else (
             f.default if f.default is not _MISSING else f.default_factory() if f.default_factory is not _MISSING
             else _MISSING)
-        sub = [a for a in (get_args(t) or (t,)) if dataclasses.is_dataclass(a)]
-        if sub:                                     # a section: its keys, dotted (a section that may be none: said)
+        if sub := _section(t):                      # a section: its keys, dotted (a section that may be none: said)
             if v is None: rows.append((key, 'section', 'none', '', (notes.get(f.name, '') + ' (off; any of its keys '
                                                                      'turns it on)').strip()))
-            _help_rows(sub[0], v, f'{prefix}{f.name}.', rows)
+            _help_rows(sub, v, f'{prefix}{f.name}.', rows)
             continue
-        rows.append((key, _help_type(t), 'required' if v is _MISSING else _shown(v), bounds.get(f.name, ''),
+        rows.append((key, _help_type(t), 'required' if v is _MISSING else _shown(v), bound_text(t),
                      _first_sentence(notes.get(f.name, ''))))
 
 def config_help(cls, # a config dataclass

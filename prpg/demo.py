@@ -7,7 +7,9 @@ from __future__ import annotations
 import contextlib, dataclasses, time, types, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated
 
+from annotated_types import Ge
 import numpy as np
 
 from .core import (ConfigError, atomic_write, is_finished, machine, save_config, stable_hash, text_table, to_dict,
@@ -49,7 +51,6 @@ def _demo_data() -> DemoConfig:
 @dataclass
 class DemoRunConfig:
     "The offline demo job."
-    BOUNDS = {'workers': '>= 0'}
     out: Path = Path('runs/demo')
     data: DemoConfig = field(default_factory=_demo_data)
     triplets: TripletConfig = field(default_factory=lambda: TripletConfig(num_triplets=960, positives='auto',
@@ -71,7 +72,7 @@ class DemoRunConfig:
     # processes that train and evaluate instances side by side, one thread each (0 = one per core; 1 = in this process
     # with torch's threads): the tiny backbone's small matrices keep a second thread of one process nearly idle, and
     # one thread per instance gives the same numbers on any number of cores. `data/demo.yaml` sets 0
-    workers: int = 1
+    workers: Annotated[int, Ge(0)] = 1
 
 # %% ../nbs/50_demo.ipynb #8e3ecaff
 SUMMARY_METRICS = ('classification_ap', 'classification_ap_lookalikes', 'retrieval_ndcg', 'detection_ap',

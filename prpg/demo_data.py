@@ -7,12 +7,14 @@ from __future__ import annotations
 import hashlib, math
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
+from typing import Annotated
 
+from annotated_types import Ge, Interval
 import numpy as np
 from PIL import Image, ImageDraw
 
-from .core import (ConfigError, DataError, build_cache_dir, build_once, check_owned, code_fingerprint, folder_lock,
-                       make_np_rng, stable_hash, write_json, read_json, atomic_dir)
+from .core import (ConfigError, DataError, build_cache_dir, check_config, build_once, check_owned,
+                       code_fingerprint, folder_lock, make_np_rng, stable_hash, write_json, read_json, atomic_dir)
 from .data import SHIFTS
 
 # %% auto #0
@@ -310,26 +312,21 @@ DEMO_VERSION = 2   # bump when drawing changes, so cached builds are rebuilt (2:
 @dataclass
 class DemoConfig:
     "Parameters of the offline demo benchmark."
-    BOUNDS = {'seed': '>= 0', 'instances_per_category': '>= 1', 'n_train': '>= 1', 'n_test_per_shift': '>= 1',
-              'n_dense_per_shift': '>= 0', 'n_negatives': '>= 1', 'n_val_per_category': '>= 0', 'width': '[16, 4096]',
-              'height': '[16, 4096]'}
-    seed: int = 0
+    seed: Annotated[int, Ge(0)] = 0
     categories: list[str] = field(default_factory=lambda: ['mug', 'bottle', 'shoe'])
-    instances_per_category: int = 4
-    n_train: int = 3                 # reference photos per instance
-    n_test_per_shift: int = 6        # test images per instance and shift split
-    n_dense_per_shift: int = 3       # test_dense images (with masks) per instance and shift split
-    n_negatives: int = 40            # negatives per category
-    n_val_per_category: int = 1      # instances per category marked 'val' in class_to_split
-    width: int = 128
-    height: int = 128
+    instances_per_category: Annotated[int, Ge(1)] = 4
+    n_train: Annotated[int, Ge(1)] = 3  # reference photos per instance
+    n_test_per_shift: Annotated[int, Ge(1)] = 6  # test images per instance and shift split
+    n_dense_per_shift: Annotated[int, Ge(0)] = 3  # test_dense images (with masks) per instance and shift split
+    n_negatives: Annotated[int, Ge(1)] = 40  # negatives per category
+    n_val_per_category: Annotated[int, Ge(0)] = 1  # instances per category marked 'val' in class_to_split
+    width: Annotated[int, Interval(ge=16, le=4096)] = 128
+    height: Annotated[int, Interval(ge=16, le=4096)] = 128
 
     def validate(self):
         bad = [c for c in self.categories if c not in CATEGORIES]
         if bad: raise ConfigError(f'categories: unknown {bad}; choose from {", ".join(CATEGORIES)}')
         if len(set(self.categories)) != len(self.categories): raise ConfigError('categories: listed twice')
-        for k in ('instances_per_category', 'n_train', 'n_negatives', 'width', 'height'):
-            if getattr(self, k) < 1: raise ConfigError(f'{k}: must be at least 1')
         if self.n_val_per_category >= self.instances_per_category:
             raise ConfigError('n_val_per_category: must be smaller than instances_per_category')
 
@@ -352,7 +349,7 @@ def build_demo(cfg:DemoConfig|None=None, # parameters (defaults: 3 categories x 
               ) -> Path:
     "Build (or reuse) the offline demo benchmark; returns its folder."
     cfg = cfg or DemoConfig()
-    cfg.validate()
+    cfg = check_config(cfg)
     if root is None:                                 # the shared cache: one process builds, the others wait for it
         return build_once(demo_root(cfg), lambda tmp: _build_into(cfg, tmp, progress), 'manifest.json')
     root = Path(root)

@@ -6,7 +6,9 @@
 from __future__ import annotations
 import contextlib, io, warnings
 from dataclasses import dataclass
+from typing import Annotated
 
+from annotated_types import Ge
 import numpy as np
 import torch
 
@@ -76,16 +78,15 @@ def coco_metrics(images:list, # (image_id, width, height) of every evaluated ima
 @dataclass
 class DenseOptions:
     "Options of the dense tasks (detection, segmentation)."
-    BOUNDS = {'grid': '>= 1', 'min_size': '>= 0', 'persam_train_iters': '>= 0', 'batch_size': '>= 1'}
-    grid: int = 64                   # patch grid side: 64 = 896 px for /14 backbones, 1024 px for /16 (the reference)
+    grid: Annotated[int, Ge(1)] = 64  # patch grid side: 64 = 896 px for /14 backbones, 1024 px for /16 (the reference)
     # target feature from 'all' reference images' masked patches, or the 'first' (reference)
     target: str = 'all'
-    min_size: int = 100              # threshold mode: remove predicted objects smaller than this (pixels)
+    min_size: Annotated[int, Ge(0)] = 100  # threshold mode: remove predicted objects smaller than this (pixels)
     persam: bool = False             # also run PerSAM-style refinement with SAM (`prpg.sam.PerSAM`)
     sam: str = 'facebook/sam-vit-huge'  # SAM weights (hub id or local folder) for PerSAM
     # PerSAM-F mask-weight training iterations (reference: 2000; 0 = training-free PerSAM)
-    persam_train_iters: int = 0
-    batch_size: int = 4
+    persam_train_iters: Annotated[int, Ge(0)] = 0
+    batch_size: Annotated[int, Ge(1)] = 4
     precision: str = 'auto'
     use_cache: bool = True
 

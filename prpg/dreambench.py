@@ -7,8 +7,9 @@ from __future__ import annotations
 import csv, io, math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
+from annotated_types import Ge
 import torch
 import torch.nn.functional as F
 
@@ -174,8 +175,7 @@ class DreamBenchConfig:
     clip: str = 'clip_vitb32'       # a CLIP_MODELS name, hub id or local CLIPModel folder
     out: Path|None = None           # default runs/dreambench/<name of the generated folder>
     device: str = 'auto'
-    batch_size: int = 32
-    BOUNDS = {'batch_size': '>= 1'}
+    batch_size: Annotated[int, Ge(1)] = 32
 
 def format_dreambench(results:dict) -> str:
     "A text table: one row per setting, each metric's mean over subjects with its interval."
@@ -231,12 +231,11 @@ from .generate.synthetic import DREAMBENCH_PROMPTS, GenerateConfig, generate_pos
 @dataclass
 class DreamBenchGenerateConfig:
     "`prpg generate dreambench`: the DreamBench folder of one generator over the subjects of a dataset."
-    BOUNDS = {'per_prompt': '>= 1'}
     data_root: Path|None = None     # the subjects' photos (any dataset; cut/paste needs their masks)
     out: Path|None = None           # OUT/<subject>/<prompt>.png
     generator: Literal['cutpaste', 'dreambooth', 'ipadapter'] = 'cutpaste'
     instances: list[str] = field(default_factory=list)    # default: every subject of the dataset
-    per_prompt: int = 1             # images per prompt
+    per_prompt: Annotated[int, Ge(1)] = 1  # images per prompt
     work: Path|None = None          # the generators' own runs and image pools (default: OUT/.work, inside --out)
     base: str = SD15                # the diffusion model DreamBooth and IP-Adapter start from (hub id or folder)
     device: str = 'auto'

@@ -8,8 +8,9 @@ import csv, io, os
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
+from annotated_types import Ge
 import numpy as np
 import torch
 
@@ -48,11 +49,10 @@ def ranking_metrics(relevant_sorted, k:int=10) -> dict:
 @dataclass
 class GlobalOptions:
     "Options of the global tasks."
-    BOUNDS = {'top_k': '>= 1', 'batch_size': '>= 1'}
     negatives: Literal['all', 'category'] = 'all'          # other instances' test images used as negatives
     split_negatives: Literal['all', 'same'] = 'all'        # per-split AP: all negatives, or only the same split's
-    top_k: int = 10
-    batch_size: int|None = None                         # None: the fastest measured on this machine
+    top_k: Annotated[int, Ge(1)] = 10
+    batch_size: Annotated[int, Ge(1)]|None = None          # None: the fastest measured on this machine
     precision: str = 'auto'
 
 # %% ../nbs/32_evaluate.ipynb #db41d848

@@ -7,7 +7,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, asdict
 from pathlib import Path
+from typing import Annotated
 
+from annotated_types import Ge, Gt, Interval
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -98,24 +100,21 @@ def dense_nt_xent(p1:torch.Tensor, p2:torch.Tensor, # (B, N, D) patch projection
 @dataclass
 class GenericConfig:
     "How the demo's generic backbone is pretrained (self-supervised, fp32)."
-    BOUNDS = {'steps': '>= 20', 'lr': '> 0', 'tau': '> 0', 'dense_weight': '>= 0', 'seed': '>= 0',
-              'images_per_category': '>= 1', 'render_size': '>= 8', 'image_size': '>= 8', 'patch_size': '>= 1',
-              'width': '>= 1', 'depth': '>= 1', 'heads': '>= 1', 'batch_size': '>= 1',
-              'hue': '[0, 1]'}   # fewer steps leave OneCycle no warm-up
-    seed: int = 0
-    images_per_category: int = 400   # drawn scenes per category (objects outside the benchmark's half)
-    render_size: int = 80            # scenes are drawn at this side, then cropped to image_size
-    image_size: int = 64
-    patch_size: int = 8
-    width: int = 128
-    depth: int = 4
-    heads: int = 4
-    steps: int = 400
-    batch_size: int = 32             # scenes per step (two views each)
-    lr: float = 1e-3
-    tau: float = 0.2
-    hue: float = 0.5
-    dense_weight: float = 1.0        # weight of the dense (patch-correspondence) term, as DINOv2's patch-level loss
+    seed: Annotated[int, Ge(0)] = 0
+    images_per_category: Annotated[int, Ge(1)] = 400  # drawn scenes per category (objects outside the benchmark's half)
+    render_size: Annotated[int, Ge(8)] = 80  # scenes are drawn at this side, then cropped to image_size
+    image_size: Annotated[int, Ge(8)] = 64
+    patch_size: Annotated[int, Ge(1)] = 8
+    width: Annotated[int, Ge(1)] = 128
+    depth: Annotated[int, Ge(1)] = 4
+    heads: Annotated[int, Ge(1)] = 4
+    steps: Annotated[int, Ge(20)] = 400
+    batch_size: Annotated[int, Ge(1)] = 32  # scenes per step (two views each)
+    lr: Annotated[float, Gt(0)] = 1e-3
+    tau: Annotated[float, Gt(0)] = 0.2
+    hue: Annotated[float, Interval(ge=0, le=1)] = 0.5
+    # weight of the dense (patch-correspondence) term, as DINOv2's patch-level loss
+    dense_weight: Annotated[float, Ge(0)] = 1.0
 
 # %% ../nbs/06_generic.ipynb #accae4ae
 GENERIC_VERSION = 2

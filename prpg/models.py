@@ -7,8 +7,9 @@ from __future__ import annotations
 import functools, math, os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
+from typing import Annotated, Callable
 
+from annotated_types import Ge, Gt, Interval
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -339,13 +340,15 @@ def _hub_revision(spec:BackboneSpec, m) -> str|None:
     return None
 
 # %% ../nbs/10_models.ipynb #a8c6f48b
+_Share = Annotated[float, Interval(gt=0, le=1)]
+
 @dataclass
 class AugmentConfig:
     "Training augmentation (on images, before normalisation)."
-    BOUNDS = {'flip': '[0, 1]', 'rotate': '[0, 180]', 'crop_scale': '(0, 1]'}
-    flip: float = 0.5                  # probability of a horizontal flip
-    rotate: float = 10.0               # max rotation in degrees (black fill)
-    crop_scale: tuple[float, float] = (0.8, 1.0)   # random resized crop area range; (1, 1) disables
+    flip: Annotated[float, Interval(ge=0, le=1)] = 0.5  # probability of a horizontal flip
+    rotate: Annotated[float, Interval(ge=0, le=180)] = 10.0  # max rotation in degrees (black fill)
+    # random resized crop area range; (1, 1) disables
+    crop_scale: tuple[_Share, _Share] = (0.8, 1.0)
 
 # %% ../nbs/10_models.ipynb #19a9dd19
 class Preprocess:
@@ -525,17 +528,16 @@ def embed_images(bb:Backbone, # the backbone (its embedding mode is used)
 @dataclass
 class LoraSettings:
     "LoRA hyper-parameters."
-    BOUNDS = {'r': '[1, 1024]', 'alpha': '> 0', 'dropout': '[0, 1)', 'last_blocks': '>= 1'}
-    r: int = 16
-    alpha: float = 16.0
-    dropout: float = 0.1
+    r: Annotated[int, Interval(ge=1, le=1024)] = 16
+    alpha: Annotated[float, Gt(0)] = 16.0
+    dropout: Annotated[float, Interval(ge=0, lt=1)] = 0.1
     targets: list[str] = field(default_factory=list)   # empty = the backbone entry's attention projections
     # LoRA only in the last k blocks (None = all). Nothing before them needs a gradient, so autograd neither keeps their
     # activations nor runs backward through them: a speed lever that needs no bf16. With the last half of the blocks
     # and `token_keep` 0.5, a step is 3.1x (ViT-S/14) and 3.2x (ViT-B/14) faster on an AMD EPYC, 2 cores
     # (bench/results/train_throughput.json); on the offline benchmark half the blocks cost accuracy
     # (bench/results/lever_metrics.json), so it is off by default
-    last_blocks: int|None = None
+    last_blocks: Annotated[int, Ge(1)]|None = None
 
 # %% ../nbs/10_models.ipynb #80065ddd
 class FastDropout(nn.Module):

@@ -7,8 +7,9 @@ from __future__ import annotations
 import csv, io, itertools, keyword, math, time, traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
+from annotated_types import Ge
 import yaml
 
 from .core import (ConfigError, PRPGError, atomic_write, check_writable, folder_lock, read_json, safe_name,
@@ -106,14 +107,13 @@ def run_point(notebook:str|Path, params:dict, point_dir:str|Path, kernel:str='py
 @dataclass
 class SweepConfig:
     "A notebook sweep."
-    BOUNDS = {'jobs': '>= 1', 'timeout': '>= 1'}
     notebook: Path = Path('nbs/90_pipeline.ipynb')
     grid: dict = field(default_factory=dict)            # parameter -> list of values (scalars are fixed)
     out: Path = Path('runs/sweep')
     executor: Literal['local', 'slurm', 'submitit-local'] = 'local'
-    jobs: int = 1                                        # points at a time (local threads / Slurm array parallelism)
+    jobs: Annotated[int, Ge(1)] = 1                     # points at a time (local threads / Slurm array parallelism)
     kernel: str = 'python3'
-    timeout: int|None = None                             # per-cell timeout (seconds)
+    timeout: Annotated[int, Ge(1)]|None = None          # per-cell timeout (seconds)
     # submitit parameters, e.g. {slurm_partition: gpu, timeout_min: 120}
     slurm: dict = field(default_factory=dict)
     metric: str = 'classification_ap_personalized'       # plotted per point (with its _pretrained twin if present)

@@ -7,15 +7,17 @@ from __future__ import annotations
 import contextlib, csv, math, os, time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Literal
+from typing import Annotated, Callable, Literal
 
+from annotated_types import Ge, Gt, Interval
 import numpy as np
 import torch
 import torch.nn.functional as F
 
 from .core import (folder_lock, load_checkpoint, save_state, check_writable, DataError, PRPGError, ConfigError,
-                       atomic_write, derive_seed, files_fingerprint, from_dict, is_finished, make_rng, read_config_dict,
-                       read_json, run_checkpoint, run_id, save_config, stable_hash, to_dict, write_json)
+                       atomic_write, derive_seed, files_fingerprint, from_dict, check_config, is_finished, make_rng,
+                       read_config_dict, read_json, run_checkpoint, run_id, save_config, stable_hash, to_dict,
+                       write_json)
 from .data import check_image_headers, load_image, load_mask
 from .triplets import read_triplets, write_triplets, Triplet
 from .models import (AugmentConfig, Backbone, LoraSettings, Preprocess, add_lora, autocast_dtype, default_device,
@@ -29,42 +31,40 @@ __all__ = ['PRESETS', 'TrainConfig', 'make_train_config', 'load_train_config', '
            'training_step', 'load_personalized']
 
 # %% ../nbs/12_train.ipynb #f0166e55
+_Beta = Annotated[float, Interval(ge=0, lt=1)]
+
 @dataclass
 class TrainConfig:
     "One personalization run: a triplet file, a backbone, LoRA and optimisation settings."
-    BOUNDS = {'lr': '> 0', 'tau': '> 0', 'margin': '>= 0', 'patch_weight': '>= 0', 'patch_tau': '> 0',
-              'weight_decay': '>= 0', 'image_size': '[8, 4096]', 'num_workers': '>= 0', 'betas': '[0, 1)',
-              'batch_size': '>= 1', 'epochs': '>= 1', 'max_steps': '>= 1', 'grad_accum': '>= 1',
-              'checkpoint_every': '>= 1', 'seed': '>= 0', 'token_keep': '(0, 1]'}
     triplets: Path|None = None            # triplet CSV (prpg.triplets)
     name: str = ''                        # readable run label (default: the triplet file's stem)
     preset: Literal['prpg', 'paper'] = 'prpg'
     backbone: str = 'dinov2_vitb14'       # registry name, timm:<name>, or a local folder
     weights: Path|None = None             # weights folder overriding the entry's hub id
-    image_size: int|None = None           # default: the backbone entry's (224)
+    image_size: Annotated[int, Interval(ge=8, le=4096)]|None = None  # default: the backbone entry's (224)
     embedding: Literal['cls', 'cls+meanpatch', 'meanpatch'] = 'cls+meanpatch'
     lora: LoraSettings = field(default_factory=LoraSettings)
     loss: Literal['infonce', 'infonce_multipos', 'triplet'] = 'infonce'
-    tau: float = 0.07
-    margin: float = 0.05
+    tau: Annotated[float, Gt(0)] = 0.07
+    margin: Annotated[float, Ge(0)] = 0.05
     # > 0 adds `patch_contrast` on masked patches (beyond the paper; needs train/positive masks)
-    patch_weight: float = 0.0
-    patch_tau: float = 0.1
+    patch_weight: Annotated[float, Ge(0)] = 0.0
+    patch_tau: Annotated[float, Gt(0)] = 0.1
     optimizer: Literal['adam', 'adamw'] = 'adamw'
-    lr: float = 1e-4
-    betas: tuple[float, float] = (0.9, 0.999)
-    weight_decay: float = 0.0
-    batch_size: int = 16                  # triplets per step (3x as many images in one forward)
-    epochs: int = 2
-    max_steps: int|None = None            # stop early after this many steps
-    grad_accum: int = 1
+    lr: Annotated[float, Gt(0)] = 1e-4
+    betas: tuple[_Beta, _Beta] = (0.9, 0.999)
+    weight_decay: Annotated[float, Ge(0)] = 0.0
+    batch_size: Annotated[int, Ge(1)] = 16  # triplets per step (3x as many images in one forward)
+    epochs: Annotated[int, Ge(1)] = 2
+    max_steps: Annotated[int, Ge(1)]|None = None  # stop early after this many steps
+    grad_accum: Annotated[int, Ge(1)] = 1
     precision: Literal['auto', 'bf16', 'fp16', 'fp32'] = 'auto'   # auto: bf16 autocast where supported
     augment: bool = True
     aug: AugmentConfig = field(default_factory=AugmentConfig)
-    checkpoint_every: int = 100           # steps between resumable checkpoints (and at every epoch end)
-    seed: int = 0
+    checkpoint_every: Annotated[int, Ge(1)] = 100  # steps between resumable checkpoints (and at every epoch end)
+    seed: Annotated[int, Ge(0)] = 0
     device: str = 'auto'                  # auto | cpu | cuda | cuda:1 ...
-    num_workers: int = 0                  # data-loading processes
+    num_workers: Annotated[int, Ge(0)] = 0  # data-loading processes
     # decode and augment the next batch on a thread while this one trains (same batches, same results); off by default:
     # on 2 cores it made the demo's tiny model about 15 % slower a step (the thread competes for the cores), and a
     # ViT-S/14 / ViT-B/14 step 1.01x / 0.90x as fast (bench/results/train_settings.json; the optimizer and thread
@@ -74,16 +74,9 @@ class TrainConfig:
     # lever that needs no bf16 (1 = every token). 0.75 kept every offline-benchmark metric (lever_metrics_mild.json)
     # and made a step 1.3x (ViT-S/14) and 1.7x (ViT-B/14) faster on a Xeon with AMX (train_throughput.json); 0.5 cost
     # accuracy (lever_metrics.json)
-    token_keep: float = 1.0
+    token_keep: Annotated[float, Interval(gt=0, le=1)] = 1.0
     out_root: Path = Path('runs/train')
     progress: bool = True
-
-    def validate(self):
-        for k in ('batch_size', 'epochs', 'grad_accum', 'checkpoint_every'):
-            if getattr(self, k) < 1: raise ConfigError(f'{k}: must be at least 1')
-        if self.lr <= 0: raise ConfigError('lr: must be positive')
-        if self.max_steps is not None and self.max_steps < 1:
-            raise ConfigError('max_steps: must be at least 1 (or null)')
 
 # %% ../nbs/12_train.ipynb #d5af10f8
 PRESETS = {
@@ -285,7 +278,7 @@ def train(cfg:TrainConfig, # the run's configuration (`cfg.triplets` must be set
 # %% ../nbs/12_train.ipynb #64b3213d
 def _plan_run(cfg:TrainConfig) -> tuple:
     "Check the config and triplets; returns (triplets, inputs, run folder) — the run id hashes the inputs."
-    cfg.validate()
+    cfg = check_config(cfg)                        # built in Python too: checked as a file's config is
     if cfg.triplets is None: raise ConfigError('triplets: give the triplet CSV to train on (prpg triplets makes one).')
     check_writable(cfg.out_root, 'out_root')
     trips = read_triplets(cfg.triplets)

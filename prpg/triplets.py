@@ -8,9 +8,11 @@ import csv, io, os, warnings
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from .core import ConfigError, DataError, atomic_write, make_rng, read_json, stable_hash, to_dict, write_json
+from annotated_types import Ge, Interval
+
+from .core import DataError, atomic_write, check_config, make_rng, read_json, stable_hash, to_dict, write_json
 from .data import Dataset, list_images
 
 # %% auto #0
@@ -20,28 +22,19 @@ __all__ = ['COLUMNS', 'TripletConfig', 'Triplet', 'sample_triplets', 'write_trip
 @dataclass
 class TripletConfig:
     "How to sample triplets for one instance."
-    BOUNDS = {'num_triplets': '>= 1', 'num_synthetic': '>= 0', 'hard_negative_frac': '[0, 1]',
-              'other_category_frac': '[0, 1]', 'scene_negative_frac': '[0, 1]', 'seed': '>= 0'}
-    num_triplets: int = 4500
-    num_synthetic: int|None = None      # None = all synthetic positives
+    num_triplets: Annotated[int, Ge(1)] = 4500
+    num_synthetic: Annotated[int, Ge(0)]|None = None  # None = all synthetic positives
     anchors: Literal['real', 'synthetic', 'both'] = 'real'
     positives: Literal['auto', 'synthetic', 'real'] = 'auto'   # auto: synthetic if there is any, else real
     distinct: bool = False              # forbid anchor == positive (the reference allows it)
-    hard_negative_frac: float = 0.0     # share of negatives taken from other real instances of the category
+    # share of negatives taken from other real instances of the category
+    hard_negative_frac: Annotated[float, Interval(ge=0, le=1)] = 0.0
     # of the other negatives, the share taken from other categories' negatives (keeps "mug vs shoe")
-    other_category_frac: float = 0.0
+    other_category_frac: Annotated[float, Interval(ge=0, le=1)] = 0.0
     # share of negatives taken from look-alike-only distractor scenes (`scene_positives`), drawn before the others
-    scene_negative_frac: float = 0.0
+    scene_negative_frac: Annotated[float, Interval(ge=0, le=1)] = 0.0
     allow_fewer: bool = False           # accept fewer synthetic images than num_synthetic
-    seed: int = 0
-
-    def validate(self):
-        if self.num_triplets < 1: raise ConfigError('num_triplets: must be at least 1')
-        if self.num_synthetic is not None and self.num_synthetic < 0:
-            raise ConfigError('num_synthetic: must be >= 0 or None (all)')
-        if not 0 <= self.hard_negative_frac <= 1: raise ConfigError('hard_negative_frac: must be between 0 and 1')
-        if not 0 <= self.other_category_frac <= 1: raise ConfigError('other_category_frac: must be between 0 and 1')
-        if not 0 <= self.scene_negative_frac <= 1: raise ConfigError('scene_negative_frac: must be between 0 and 1')
+    seed: Annotated[int, Ge(0)] = 0
 
 # %% ../nbs/04_triplets.ipynb #24d45255
 @dataclass(frozen=True)
@@ -75,7 +68,7 @@ def sample_triplets(real:list, # the instance's real reference images
                    ) -> list[Triplet]:
     "Sample `cfg.num_triplets` triplets following the reference semantics (sorted inputs, private seeded RNG)."
     cfg = cfg or TripletConfig()
-    cfg.validate()
+    cfg = check_config(cfg)
     R, S, N = _sorted(real), _sorted(synthetic), _sorted(negatives)
     H, O, SN = _sorted(hard_negatives or []), _sorted(other_negatives or []), _sorted(scene_negatives or [])
     if not R: raise DataError('no real reference images: every instance needs its photos (train/<instance>/).')

@@ -1,8 +1,12 @@
 """Every field of every config dataclass, fed a value of the wrong type and a value out of range, is refused with one
-`ConfigError` line that names the field; and every numeric field declares its range (BOUNDS), so none is forgotten."""
+`ConfigError` line that names the field; and every numeric field declares its range (`annotated_types` constraints in
+its type: `Annotated[float, Gt(0)]`), so none is forgotten. The ranges are read from the declarations here, not through
+prpg's own rendering of them."""
 import dataclasses, importlib, math, pkgutil, re, types, typing
 from pathlib import Path
-from typing import Literal, get_args, get_origin, get_type_hints
+from typing import Annotated, Literal, get_args, get_origin, get_type_hints
+
+import annotated_types
 
 import pytest
 
@@ -44,15 +48,22 @@ def _wrong_type(t):
     if get_origin(t) in (list, tuple) or dataclasses.is_dataclass(t): return 5
     return None
 
-def _outside(spec:str, is_int:bool) -> list:
-    "Values just outside a BOUNDS spec ('> 0', '>= 1', '[0, 1)', ...)."
-    s = spec.replace(' ', ''); step = 1 if is_int else 0.5
-    if s[0] in '[(':
-        lo, hi = (float(x) for x in s[1:-1].split(','))
-        out = [lo - step if s[0] == '[' else lo, hi + step if s[-1] == ']' else hi]
-    else:
-        op = next(o for o in ('>=', '<=', '>', '<') if s.startswith(o)); x = float(s[len(op):])
-        out = [{'>=': x - step, '>': x, '<=': x + step, '<': x}[op]]
+def _declared(t) -> dict:
+    "The bounds a type declares ({'ge': 0, 'lt': 1}), from its `annotated_types` metadata, inside optional/tuple types."
+    if get_origin(t) is Annotated:
+        out = {}
+        for m in t.__metadata__:
+            for c in (m if isinstance(m, annotated_types.GroupedMetadata) else (m,)):
+                for k in ('gt', 'ge', 'lt', 'le'):
+                    if getattr(c, k, None) is not None: out[k] = getattr(c, k)
+        return out
+    return next((d for a in get_args(t) if a is not Ellipsis and (d := _declared(a))), {})
+
+def _outside(b:dict, is_int:bool) -> list:
+    "Values just outside declared bounds."
+    step = 1 if is_int else 0.5
+    out = [b['ge'] - step] if 'ge' in b else [b['gt']] if 'gt' in b else []
+    out += [b['le'] + step] if 'le' in b else [b['lt']] if 'lt' in b else []
     return [int(v) if is_int and float(v).is_integer() else v for v in out]
 
 FIELDS = [(c, f) for c in CONFIGS for f in dataclasses.fields(c) if f.init]
@@ -81,13 +92,13 @@ NUMERIC = [(c, f) for c, f in FIELDS if _numeric(get_type_hints(c)[f.name])]
 @pytest.mark.parametrize('cls,f', NUMERIC, ids=[f'{c.__name__}.{f.name}' for c, f in NUMERIC])
 def test_out_of_range_is_refused_naming_the_field(cls, f):
     t = _strip_optional(get_type_hints(cls)[f.name])
-    spec = getattr(cls, 'BOUNDS', {}).get(f.name)
-    if spec is None:
-        assert (cls.__name__, f.name) in UNBOUNDED_OK, f'{cls.__name__}.{f.name}: a number without a declared range (BOUNDS)'
+    bounds = _declared(get_type_hints(cls, include_extras=True)[f.name])
+    if not bounds:
+        assert (cls.__name__, f.name) in UNBOUNDED_OK, f'{cls.__name__}.{f.name}: a number without a declared range'
         return
     is_int = t is int or (get_origin(t) in (tuple, list) and int in get_args(t))
     default = getattr(cls(**_required(cls)), f.name)
-    for v in _outside(spec, is_int):
+    for v in _outside(bounds, is_int):
         bad = [v] * len(default) if get_origin(t) in (tuple, list) and default else v
         _refused(cls, f.name, bad)
     if not is_int:

@@ -94,7 +94,7 @@ BAD_ARGS = [  # (command line, the key the one-line message must name)
     (['train', '--triplets', 't.csv', '--image_size', '100000'], 'image_size: 100000 is out of range'),
     (['pipeline', '--device', 'cuda:abc'], "device: 'cuda:abc' is not a device"),
     (['demo-data', 'out', '--n_test_per_shift', '-1'], 'n_test_per_shift: -1'),
-    (['generate', 'cutpaste', '--data_root', 'd', '--cutpaste.size', '[100000,100000]'], 'cutpaste: size: (100000, 100000)'),
+    (['generate', 'cutpaste', '--data_root', 'd', '--cutpaste.size', '[100000,100000]'], 'cutpaste: size[0]: 100000 is out of range'),
     (['generate', 'cutpaste', '--data_root', 'd', '--cutpaste.feather', '-5'], 'cutpaste: feather: -5'),
     (['generate', 'cutpaste', '--data_root', 'd', '--cutpaste.flip', '2'], 'cutpaste: flip: 2'),
 ]

@@ -7,12 +7,14 @@ from __future__ import annotations
 import json, math, warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
+from annotated_types import Ge, Interval
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
-from ..core import (ConfigError, DataError, atomic_write, files_fingerprint, folder_lock, make_np_rng, safe_name,
-                       stable_hash, to_dict, save_image)
+from ..core import (ConfigError, DataError, atomic_write, check_config, files_fingerprint, folder_lock,
+                       make_np_rng, safe_name, stable_hash, to_dict, save_image)
 from ..data import Dataset, image_and_mask, list_images, load_image, mask_box
 from .layout import append_metadata, masks_dir, metadata_path, positives_dir, read_metadata
 
@@ -51,26 +53,24 @@ def background_from(path:str|Path, rng:np.random.Generator, size:tuple) -> Image
     return im.crop((x, y, x + cw, y + ch)).resize((W, H), Image.BICUBIC)
 
 # %% ../../nbs/23_cutpaste.ipynb #8be8ac19
+_Side = Annotated[int, Interval(ge=8, le=8192)]       # pixels
+_Share = Annotated[float, Interval(gt=0, le=1)]
+
 @dataclass
 class CutPasteConfig:
     "How cut/paste positives are made."
-    BOUNDS = {'n_per_instance': '>= 1', 'size': '[8, 8192]', 'scale': '(0, 1]', 'flip': '[0, 1]', 'rotate': '[0, 180]',
-              'feather': '>= 0', 'seed': '>= 0'}
-    n_per_instance: int = 100             # positives per instance
-    size: tuple[int, int] = (512, 512)    # output (width, height)
-    scale: tuple[float, float] = (0.35, 0.8)   # object's longer side / canvas's shorter side
-    flip: float = 0.5                     # probability of a horizontal flip
-    rotate: float = 20.0                  # max rotation (degrees)
-    feather: float = 1.5                  # soft-edge blur radius (pixels of the output)
+    n_per_instance: Annotated[int, Ge(1)] = 100  # positives per instance
+    size: tuple[_Side, _Side] = (512, 512)    # output (width, height)
+    scale: tuple[_Share, _Share] = (0.35, 0.8)   # object's longer side / canvas's shorter side
+    flip: Annotated[float, Interval(ge=0, le=1)] = 0.5  # probability of a horizontal flip
+    rotate: Annotated[float, Interval(ge=0, le=180)] = 20.0  # max rotation (degrees)
+    feather: Annotated[float, Ge(0)] = 1.5  # soft-edge blur radius (pixels of the output)
     # folder of background photos; 'negatives' = the dataset's negatives; None = procedural
     backgrounds: str|None = None
-    seed: int = 0
+    seed: Annotated[int, Ge(0)] = 0
 
     def validate(self):
-        if self.n_per_instance < 1: raise ConfigError('n_per_instance: must be at least 1')
-        if not (0 < self.scale[0] <= self.scale[1] <= 1):
-            raise ConfigError(f'scale {self.scale}: need 0 < low <= high <= 1')
-        if min(self.size) < 8: raise ConfigError(f'size {self.size}: too small')
+        if self.scale[0] > self.scale[1]: raise ConfigError(f'scale {self.scale}: need low <= high')
         if self.backgrounds not in (None, 'negatives') and not Path(self.backgrounds).is_dir():
             raise ConfigError(f'backgrounds: {self.backgrounds} is not a folder (give a folder of photos, or leave it '
                               'empty for procedural backgrounds)')
@@ -162,7 +162,7 @@ def cutpaste_positives(ds:Dataset, # dataset whose train images (with masks) are
     root)."""
     from tqdm.auto import tqdm
     cfg = cfg or CutPasteConfig()
-    cfg.validate()
+    cfg = check_config(cfg)
     items = ds.select(instance, 'train')
     missing = [str(it.path) for it in items if it.mask is None]
     if missing: raise DataError(f'{missing[0]}: no mask; cut/paste needs the object masks of the reference photos '
@@ -201,21 +201,20 @@ def cutpaste_positives(ds:Dataset, # dataset whose train images (with masks) are
         return Path(out)/'positives'
 
 # %% ../../nbs/23_cutpaste.ipynb #b7ce298c
+_Few = Annotated[int, Interval(ge=1, le=8)]
+
 @dataclass
 class SceneConfig(CutPasteConfig):
     "Distractor scenes: the instance among same-category look-alikes (positives) and look-alikes alone (negatives)."
-    BOUNDS = {**CutPasteConfig.BOUNDS, 'lookalikes': '[1, 8]', 'n_negatives': '>= 0', 'max_occlusion': '[0, 1]'}
-    n_per_instance: int = 60              # scenes with the instance (positives)
-    n_negatives: int = 60                 # scenes of look-alikes only (hard negatives)
-    lookalikes: tuple[int, int] = (1, 3)  # how many look-alikes per scene (min, max)
-    scale: tuple[float, float] = (0.3, 0.55)   # smaller than a lone object: several share the canvas
-    max_occlusion: float = 0.4            # most of an earlier object a later one may cover
+    n_per_instance: Annotated[int, Ge(1)] = 60  # scenes with the instance (positives)
+    n_negatives: Annotated[int, Ge(0)] = 60  # scenes of look-alikes only (hard negatives)
+    lookalikes: tuple[_Few, _Few] = (1, 3)  # how many look-alikes per scene (min, max)
+    scale: tuple[_Share, _Share] = (0.3, 0.55)   # smaller than a lone object: several share the canvas
+    max_occlusion: Annotated[float, Interval(ge=0, le=1)] = 0.4  # most of an earlier object a later one may cover
 
     def validate(self):
         super().validate()
-        if not 1 <= self.lookalikes[0] <= self.lookalikes[1] <= 8:
-            raise ConfigError(f'lookalikes {self.lookalikes}: need 1 <= min <= max <= 8')
-        if self.n_negatives < 0: raise ConfigError('n_negatives: must be >= 0')
+        if self.lookalikes[0] > self.lookalikes[1]: raise ConfigError(f'lookalikes {self.lookalikes}: need min <= max')
 
 # %% ../../nbs/23_cutpaste.ipynb #fb785685
 def compose_scene(objects:list, # (RGB photo, boolean mask, label) per object, pasted in this order
@@ -315,7 +314,7 @@ def scene_positives(ds:Dataset, # dataset whose train images (with masks) are th
     `scene_negatives/<instance>/sn_*.png` (look-alikes only); returns the two roots (positives, scene_negatives)."""
     from tqdm.auto import tqdm
     cfg = cfg or SceneConfig()
-    cfg.validate()
+    cfg = check_config(cfg)
     own, others = _scene_sources(ds, instance)
     bgs = _backgrounds(ds, cfg)
     out = Path(out)

@@ -7,16 +7,17 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
+from annotated_types import Ge, Gt, Interval
 import numpy as np
 import torch
 import torch.nn.functional as F
 from PIL import Image
 
-from ..core import (save_image, load_checkpoint, save_state, folder_lock, safe_name, ConfigError, DataError,
-                       PRPGError, cache_dir, derive_seed, files_fingerprint, is_finished, read_json, run_checkpoint,
-                       run_id, save_config, stable_hash, to_dict, write_json)
+from ..core import (check_config, save_image, load_checkpoint, save_state, folder_lock, safe_name, ConfigError,
+                       DataError, PRPGError, cache_dir, derive_seed, files_fingerprint, is_finished, read_json,
+                       run_checkpoint, run_id, save_config, stable_hash, to_dict, write_json)
 from ..data import load_image, load_mask
 from ..hub import ModelUnavailableError, hub_reachable, in_cache, quiet
 
@@ -122,12 +123,11 @@ def dco_loss(pred:torch.Tensor, ref:torch.Tensor, target:torch.Tensor, beta:floa
 @dataclass
 class ClassImageConfig:
     "How class-prior images are generated."
-    BOUNDS = {'n': '>= 1', 'steps': '>= 1', 'guidance': '>= 0', 'batch_size': '>= 1', 'seed': '>= 0'}
-    n: int = 100
-    steps: int = 25
-    guidance: float = 7.5
-    batch_size: int = 4
-    seed: int = 0
+    n: Annotated[int, Ge(1)] = 100
+    steps: Annotated[int, Ge(1)] = 25
+    guidance: Annotated[float, Ge(0)] = 7.5
+    batch_size: Annotated[int, Ge(1)] = 4
+    seed: Annotated[int, Ge(0)] = 0
 
 # %% ../../nbs/20_dreambooth.ipynb #40a6d374
 def class_images(pipe, # the base pipeline (no LoRA loaded)
@@ -168,10 +168,6 @@ def class_images(pipe, # the base pipeline (no LoRA loaded)
 @dataclass
 class DreamBoothConfig:
     "One DreamBooth run."
-    BOUNDS = {'rank': '>= 1', 'prior_weight': '>= 0', 'dco_beta': '> 0', 'background_weight': '[0, 1]',
-              'resolution': '[8, 4096]', 'flip': '[0, 1]', 'steps': '>= 1', 'batch_size': '>= 1', 'lr': '> 0',
-              'max_grad_norm': '> 0', 'seed': '>= 0', 'max_images': '>= 1', 'checkpoint_every': '>= 1',
-              'validate_every': '>= 0', 'validation_steps': '>= 1'}
     images: list[str] = field(default_factory=list)   # the instance's photos (1..max_images)
     masks: list[str] = field(default_factory=list)    # their masks (same order), for masked=True
     name: str = 'instance'                            # run name (the instance)
@@ -181,29 +177,29 @@ class DreamBoothConfig:
     class_prompt: str = 'a photo of {class_noun}'
     base: str = SD15                                  # hub id or local folder (SD 1.x or SDXL)
     mode: Literal['lora', 'full'] = 'lora'
-    rank: int = 4                                     # LoRA rank (alpha = rank)
+    rank: Annotated[int, Ge(1)] = 4                   # LoRA rank (alpha = rank)
     train_text_encoder: bool = False                  # LoRA on the text encoder too
     loss: Literal['prior', 'dco', 'plain'] = 'prior'  # prior preservation, DCO, or the instance loss alone
-    prior_weight: float = 1.0
+    prior_weight: Annotated[float, Ge(0)] = 1.0
     class_images: ClassImageConfig = field(default_factory=ClassImageConfig)
-    dco_beta: float = 1000.0
+    dco_beta: Annotated[float, Gt(0)] = 1000.0
     masked: bool = False                              # weight the instance loss by the object mask
-    background_weight: float = 0.01
+    background_weight: Annotated[float, Interval(ge=0, le=1)] = 0.01
     square_weight: bool = True                        # reference: MSE(w*pred, w*target); False: w * squared error
-    resolution: int = 512
+    resolution: Annotated[int, Interval(ge=8, le=4096)] = 512
     center_crop: bool = False
-    flip: float = 0.5
-    steps: int = 400
-    batch_size: int = 1
-    lr: float = 1e-4
-    max_grad_norm: float = 1.0
+    flip: Annotated[float, Interval(ge=0, le=1)] = 0.5
+    steps: Annotated[int, Ge(1)] = 400
+    batch_size: Annotated[int, Ge(1)] = 1
+    lr: Annotated[float, Gt(0)] = 1e-4
+    max_grad_norm: Annotated[float, Gt(0)] = 1.0
     precision: str = 'fp32'                           # 'fp32', 'bf16' or 'fp16' (autocast; LoRA weights stay fp32)
-    seed: int = 0
-    max_images: int = 10
-    checkpoint_every: int = 100
-    validate_every: int = 0                           # 0 = only at the end
+    seed: Annotated[int, Ge(0)] = 0
+    max_images: Annotated[int, Ge(1)] = 10
+    checkpoint_every: Annotated[int, Ge(1)] = 100
+    validate_every: Annotated[int, Ge(0)] = 0         # 0 = only at the end
     validation_prompt: str = 'a photo of {identifier} {class_noun} on the beach'
-    validation_steps: int = 25
+    validation_steps: Annotated[int, Ge(1)] = 25
     out_root: str = 'runs/dreambooth'
     # auto: accelerate's device (CUDA when present); cpu, cuda, cuda:1...
     device: str = 'auto'
@@ -224,7 +220,8 @@ class DreamBoothConfig:
 
 # %% ../../nbs/20_dreambooth.ipynb #928dfc1c
 def _check_dreambooth(cfg:DreamBoothConfig):
-    "The checks of `DreamBoothConfig.check`: photos, masks, prompts, and the packages the options need."
+    "The checks of `DreamBoothConfig.check`: its keys as a file's are checked, then photos, masks, prompts, packages."
+    check_config(cfg)
     if not cfg.images: raise ConfigError('images: give the instance photos (1 or more).')
     if len(cfg.images) > cfg.max_images:
         raise ConfigError(f'images: {len(cfg.images)} photos, more than max_images={cfg.max_images}; DreamBooth wants '
@@ -247,8 +244,6 @@ def _check_dreambooth(cfg:DreamBoothConfig):
             raise DataError(f'masked=True needs one mask per image: {len(cfg.images)} images, {len(cfg.masks)} masks.')
         for p in cfg.masks:
             if not Path(p).is_file(): raise DataError(f'{p}: mask not found.')
-    if cfg.mode not in ('lora', 'full'): raise ConfigError(f"mode {cfg.mode!r}: use 'lora' or 'full'")
-    if cfg.loss not in ('prior', 'dco', 'plain'): raise ConfigError(f"loss {cfg.loss!r}: use 'prior', 'dco' or 'plain'")
     if cfg.loss == 'dco' and cfg.mode == 'full':
         raise ConfigError("loss 'dco' needs mode 'lora' (the reference is the LoRA-free model)")
     if cfg.steps < 1 or cfg.batch_size < 1: raise ConfigError('steps and batch_size must be at least 1')

@@ -6,8 +6,9 @@
 from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Annotated, Callable
 
+from annotated_types import Ge, Interval
 import torch
 from PIL import Image
 
@@ -59,10 +60,10 @@ class BackboneScorer:
 @dataclass
 class FilterConfig:
     "Filtering of generated positives."
-    BOUNDS = {'n': '>= 1', 'threshold': '[-1, 1]', 'max_attempts': '>= 1'}
-    n: int = 450                # accepted images wanted
-    threshold: float = 0.6      # accept when score >= threshold (the reference's value, for DreamSim)
-    max_attempts: int = 5000    # every candidate counts
+    n: Annotated[int, Ge(1)] = 450  # accepted images wanted
+    # accept when score >= threshold (the reference's value, for DreamSim)
+    threshold: Annotated[float, Interval(ge=-1, le=1)] = 0.6
+    max_attempts: Annotated[int, Ge(1)] = 5000  # every candidate counts
     prefix: str = 'flt'         # file name prefix of the filtered images
 
 def rejected_dir(out, instance) -> Path: return Path(out)/'rejected'/safe_name(instance, 'instance')

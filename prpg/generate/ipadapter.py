@@ -7,8 +7,9 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
+from annotated_types import Ge, Interval
 import torch
 from PIL import Image
 
@@ -33,16 +34,16 @@ IPADAPTER_FILES = {      # (base model, variant) -> (subfolder, file, image enco
 @dataclass
 class IPAdapterConfig:
     "The image prompt: which IP-Adapter, how strongly it steers, and how the reference photos are prepared."
-    BOUNDS = {'scale': '>= 0', 'reference_size': '[8, 4096]'}
     repo: str = IPADAPTER_REPO      # hub id, or a local folder in its layout
     variant: Literal['base', 'plus'] = 'plus'
     adapter: str = ''               # an adapter file in the same format (a PatchDPO run's) instead of the released one
     # image-prompt strength; 0.78 is PatchDPO's for DreamBench's original setting (0.65 with one reference)
-    scale: float = 0.78
+    scale: Annotated[float, Ge(0)] = 0.78
     # masked: each photo cropped to its object's mask box, padded white (PatchDPO); whole: the photo as is;
     # auto: masked when every photo has a mask
     references: Literal['auto', 'masked', 'whole'] = 'auto'
-    reference_size: int = 224       # the square the references are padded to (CLIP's input size)
+    # the square the references are padded to (CLIP's input size)
+    reference_size: Annotated[int, Interval(ge=8, le=4096)] = 224
     # several references: the mean of their image tokens (PatchDPO's generate_multi), or all tokens side by side
     combine: Literal['mean', 'concat'] = 'mean'
 

@@ -7,16 +7,17 @@ from __future__ import annotations
 import csv, json, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
+from annotated_types import Ge, Gt, Interval
 import numpy as np
 import torch
 import torch.nn.functional as F
 from PIL import Image
 
-from ..core import (ConfigError, DataError, PRPGError, atomic_write, derive_seed, files_fingerprint, folder_lock,
-                       is_finished, make_np_rng, read_json, run_checkpoint, run_id, safe_name, save_config, save_image,
-                       stable_hash, to_dict, write_json, from_dict)
+from ..core import (ConfigError, DataError, PRPGError, check_config, atomic_write, derive_seed, files_fingerprint,
+                       folder_lock, is_finished, make_np_rng, read_json, run_checkpoint, run_id, safe_name,
+                       save_config, save_image, stable_hash, to_dict, write_json, from_dict)
 from ..data import image_and_mask, list_images, load_image, load_mask, mask_box
 from ..hub import ModelUnavailableError, load_pretrained
 from .dreambooth import (SD15, ClassImageConfig, base_fingerprint, class_images, dco_loss, encode_prompts,
@@ -345,36 +346,32 @@ def generate_multi(pipe, # a loaded pipeline (a Seg-Mix LoRA loaded, or any othe
 @dataclass
 class SegMixConfig:
     "One Seg-Mix DreamBooth-LoRA run on a data folder of two or more subjects."
-    BOUNDS = {'rank': '>= 1', 'dco_beta': '> 0', 'prior_weight': '>= 0', 'segmix_prob': '[0, 1]',
-              'segmix_start_step': '>= 0', 'relative_scale': '[-1, 1]', 'soft_alpha': '[0, 1]',
-              'resolution': '[8, 4096]', 'flip': '[0, 1]', 'steps': '>= 1', 'batch_size': '>= 1', 'lr': '> 0',
-              'max_grad_norm': '> 0', 'seed': '>= 0', 'checkpoint_every': '>= 1', 'validation_steps': '>= 1',
-              'init_gamma': '>= 0'}
     data: str = ''                                    # Seg-Mix data folder (metadata.jsonl), see prepare_segmix_data
     name: str = 'segmix'                              # run name
     base: str = SD15                                  # hub id or local folder (SD 1.x or SDXL)
-    rank: int = 32                                    # LoRA rank (alpha = rank), MuDI's README
+    rank: Annotated[int, Ge(1)] = 32                  # LoRA rank (alpha = rank), MuDI's README
     train_text_encoder: bool = False
     loss: Literal['dco', 'prior'] = 'dco'             # MuDI's code: DCO; its paper: prior preservation
-    dco_beta: float = 1000.0
-    prior_weight: float = 1.0
+    dco_beta: Annotated[float, Gt(0)] = 1000.0
+    prior_weight: Annotated[float, Ge(0)] = 1.0
     class_images: ClassImageConfig = field(default_factory=lambda: ClassImageConfig(n=50))   # MuDI: 50 per class
-    segmix_prob: float = 0.3                          # share of samples that are collages (README value)
-    segmix_start_step: int = 0
-    relative_scale: float = 0.0                       # 0: random scales; r > 0: A full, B at r; r < 0: A at |r|
-    soft_alpha: float = 1.0                           # loss weight off the subjects (1 = none)
-    resolution: int = 512
-    flip: float = 0.5                                 # horizontal flips of ordinary samples
-    steps: int = 2010                                 # MuDI's README
-    batch_size: int = 1
-    lr: float = 1e-4
-    max_grad_norm: float = 1.0
+    segmix_prob: Annotated[float, Interval(ge=0, le=1)] = 0.3  # share of samples that are collages (README value)
+    segmix_start_step: Annotated[int, Ge(0)] = 0
+    # 0: random scales; r > 0: A full, B at r; r < 0: A at |r|
+    relative_scale: Annotated[float, Interval(ge=-1, le=1)] = 0.0
+    soft_alpha: Annotated[float, Interval(ge=0, le=1)] = 1.0  # loss weight off the subjects (1 = none)
+    resolution: Annotated[int, Interval(ge=8, le=4096)] = 512
+    flip: Annotated[float, Interval(ge=0, le=1)] = 0.5  # horizontal flips of ordinary samples
+    steps: Annotated[int, Ge(1)] = 2010               # MuDI's README
+    batch_size: Annotated[int, Ge(1)] = 1
+    lr: Annotated[float, Gt(0)] = 1e-4
+    max_grad_norm: Annotated[float, Gt(0)] = 1.0
     precision: str = 'fp32'                           # 'fp32', 'bf16' or 'fp16' (autocast; LoRA weights stay fp32)
-    seed: int = 0
-    checkpoint_every: int = 200
+    seed: Annotated[int, Ge(0)] = 0
+    checkpoint_every: Annotated[int, Ge(1)] = 200
     validation_prompt: str = 'a photo of a {a} and a {b}'   # {a}, {b}: the first two identifiers
-    validation_steps: int = 25
-    init_gamma: float = 1.0                           # mean-shift strength of the validation image
+    validation_steps: Annotated[int, Ge(1)] = 25
+    init_gamma: Annotated[float, Ge(0)] = 1.0         # mean-shift strength of the validation image
     out_root: str = 'runs/segmix'
     device: str = 'auto'
     gradient_checkpointing: bool = False
@@ -385,11 +382,10 @@ class SegMixConfig:
 
     def check(self) -> dict:
         "Refuse bad settings; returns the subjects of the data folder."
+        check_config(self)                                  # its keys, as a file's are checked
         if not self.data: raise ConfigError('data: give a Seg-Mix data folder (prpg generate segmix makes one).')
         subs = read_mudi_metadata(self.data)
         if len(subs) < 2: raise DataError(f'{self.data}: Seg-Mix needs two or more subjects, found {len(subs)}.')
-        if self.loss not in ('dco', 'prior'): raise ConfigError(f"loss {self.loss!r}: use 'dco' or 'prior'")
-        if self.mode != 'lora': raise ConfigError("mode: Seg-Mix trains LoRA only ('lora')")
         return subs
 
 # %% ../../nbs/29_mudi.ipynb #8f1c8e7d
@@ -697,24 +693,21 @@ SCENE_TEMPLATES = ('a photo of a {a} and a {b}', 'a photo of a {a} and a {b} on 
 @dataclass
 class SegMixScenesConfig:
     "How distractor scenes are sampled from a Seg-Mix run and which are kept."
-    BOUNDS = {'n': '>= 1', 'n_negatives': '>= 0', 'gamma': '>= 0', 'steps': '>= 1', 'guidance': '>= 0',
-              'min_score': '[-1, 1]', 'max_attempts': '>= 1', 'threshold': '[0, 1]', 'seed': '>= 0',
-              'resolution': '[8, 4096]'}
-    n: int = 100                                       # scenes with the instance
-    n_negatives: int = 0                               # scenes of two look-alikes (three or more subjects)
+    n: Annotated[int, Ge(1)] = 100                     # scenes with the instance
+    n_negatives: Annotated[int, Ge(0)] = 0             # scenes of two look-alikes (three or more subjects)
     templates: list[str] = field(default_factory=lambda: list(SCENE_TEMPLATES))
-    gamma: float = 1.0                                 # mean-shift strength
-    steps: int = 30
-    guidance: float = 7.5
-    resolution: int|None = None                        # None: the model's own
-    min_score: float = 0.5                             # Detect-and-Compare score a scene needs
-    max_attempts: int = 400                            # samples drawn per kind before giving up
+    gamma: Annotated[float, Ge(0)] = 1.0               # mean-shift strength
+    steps: Annotated[int, Ge(1)] = 30
+    guidance: Annotated[float, Ge(0)] = 7.5
+    resolution: Annotated[int, Interval(ge=8, le=4096)]|None = None  # None: the model's own
+    min_score: Annotated[float, Interval(ge=-1, le=1)] = 0.5  # Detect-and-Compare score a scene needs
+    max_attempts: Annotated[int, Ge(1)] = 400          # samples drawn per kind before giving up
     detector: str = OWLV2
-    threshold: float = 0.4
+    threshold: Annotated[float, Interval(ge=0, le=1)] = 0.4
     embedder: Literal['auto', 'dreamsim', 'backbone'] = 'auto'
     backbone: str = 'dino_vits16'                      # the embedder when not DreamSim
     backbone_weights: str|None = None
-    seed: int = 0
+    seed: Annotated[int, Ge(0)] = 0
 
     def validate(self):
         "Each template names only {a} and {b} (the subjects' identifiers), so a bad one fails before any model loads."
@@ -857,12 +850,11 @@ def segmix_scenes(run:str|Path, # a finished Seg-Mix run over the instance and i
 @dataclass
 class DetectCompareConfig:
     "`prpg detect-compare`: MuDI's multi-subject fidelity of a folder of generated images."
-    BOUNDS = {'threshold': '[0, 1]', 'nms': '[0, 1]'}
     images: str = ''                                   # folder of generated images
     subjects: list[dict] = field(default_factory=list)   # [{query: text, refs: folder or [files]}], two or more
     detector: str = OWLV2
-    threshold: float = 0.4                             # MuDI's demo
-    nms: float|None = None                             # IoU of an optional per-query NMS (MuDI: none)
+    threshold: Annotated[float, Interval(ge=0, le=1)] = 0.4  # MuDI's demo
+    nms: Annotated[float, Interval(ge=0, le=1)]|None = None  # IoU of an optional per-query NMS (MuDI: none)
     embedder: Literal['auto', 'dreamsim', 'backbone'] = 'auto'
     backbone: str = 'dino_vits16'
     backbone_weights: str|None = None

@@ -7,8 +7,9 @@ from __future__ import annotations
 import dataclasses, json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
+from annotated_types import Ge, Gt, Interval
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -117,30 +118,28 @@ def save_ip_adapter(unet, source:str|Path, path:str|Path) -> Path:
 @dataclass
 class PatchDPOConfig:
     "One PatchDPO run: the adapter it starts from, the pairs it learns from, the objective and the optimisation."
-    BOUNDS = {'n_per_instance': '>= 1', 'grid': '>= 1', 'tau': '[-1, 1]', 'temperature': '>= 0', 'beta': '> 0',
-              'steps': '>= 1', 'batch_size': '>= 1', 'lr': '> 0', 'weight_decay': '>= 0', 'resolution': '[8, 4096]',
-              'seed': '>= 0', 'checkpoint_every': '>= 1', 'drop': '[0, 0.3]'}
     data_root: str = ''                 # the dataset whose train instances' photos are the references
     instances: list[str] = field(default_factory=list)    # default: every instance of the dataset
     base: str = SD15                    # SD 1.5 or SDXL (hub id or folder)
     ipadapter: IPAdapterConfig = field(default_factory=IPAdapterConfig)   # the adapter trained (and the frozen copy)
     generate: GenerateConfig = field(default_factory=GenerateConfig)      # how the pairs' images are generated
-    n_per_instance: int = 8             # generated images (pairs) per instance
+    n_per_instance: Annotated[int, Ge(1)] = 8  # generated images (pairs) per instance
     estimator: str = 'dinov2_vits14'    # registry backbone whose patch features score the pairs
     estimator_weights: str|None = None
-    grid: int = 16                      # the estimator's patch grid
-    tau: float = 0.5
-    temperature: float = 0.1
+    grid: Annotated[int, Ge(1)] = 16    # the estimator's patch grid
+    tau: Annotated[float, Interval(ge=-1, le=1)] = 0.5
+    temperature: Annotated[float, Ge(0)] = 0.1
     objective: Literal['dpo', 'released'] = 'dpo'
-    beta: float = 5000.0
-    drop: float = 0.05                  # PatchDPO's dropout of the image prompt, the text prompt, and both
-    steps: int = 200
-    batch_size: int = 2                 # pairs per step
-    lr: float = 3e-5                    # PatchDPO's README
-    weight_decay: float = 0.01
-    resolution: int = 512
-    seed: int = 0
-    checkpoint_every: int = 50
+    beta: Annotated[float, Gt(0)] = 5000.0
+    # PatchDPO's dropout of the image prompt, the text prompt, and both
+    drop: Annotated[float, Interval(ge=0, le=0.3)] = 0.05
+    steps: Annotated[int, Ge(1)] = 200
+    batch_size: Annotated[int, Ge(1)] = 2  # pairs per step
+    lr: Annotated[float, Gt(0)] = 3e-5  # PatchDPO's README
+    weight_decay: Annotated[float, Ge(0)] = 0.01
+    resolution: Annotated[int, Interval(ge=8, le=4096)] = 512
+    seed: Annotated[int, Ge(0)] = 0
+    checkpoint_every: Annotated[int, Ge(1)] = 50
     out_root: str = 'runs/patchdpo'
     device: str = 'auto'
     progress: bool = True

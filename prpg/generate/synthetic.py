@@ -7,7 +7,9 @@ from __future__ import annotations
 import itertools, json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
+from annotated_types import Ge, Interval
 import torch
 
 from ..core import ConfigError, DataError, derive_seed, folder_lock, make_rng, stable_hash, to_dict, save_image
@@ -116,18 +118,16 @@ def set_scheduler(pipe, name:str):
 @dataclass
 class GenerateConfig:
     "How synthetic images are generated."
-    BOUNDS = {'n': '>= 0', 'guidance': '>= 0', 'steps': '>= 1', 'resolution': '[8, 4096]', 'batch_size': '>= 1',
-              'seed': '>= 0'}
-    n: int = 450                      # positives per instance
+    n: Annotated[int, Ge(0)] = 450    # positives per instance
     prompts: str = 'templates'        # 'caption', 'templates' or a JSON prompt file
     identifier: str = 'sks'
     class_noun: str = ''              # default: the instance's category
-    guidance: float = 5.0             # classifier-free guidance (the reference's sample scripts use 5.0)
-    steps: int = 25
+    guidance: Annotated[float, Ge(0)] = 5.0  # classifier-free guidance (the reference's sample scripts use 5.0)
+    steps: Annotated[int, Ge(1)] = 25
     scheduler: str = 'dpm++'
-    resolution: int = 512
-    batch_size: int = 4
-    seed: int = 0
+    resolution: Annotated[int, Interval(ge=8, le=4096)] = 512
+    batch_size: Annotated[int, Ge(1)] = 4
+    seed: Annotated[int, Ge(0)] = 0
 
 def _settings_key(cfg:GenerateConfig, model:str, adapter:str|None) -> str:
     d = to_dict(cfg)
