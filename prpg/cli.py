@@ -410,6 +410,11 @@ def _detect_compare(a, rest) -> int:
     run_detect_compare(cfg)
     return 0
 
+def _personalize(a, rest) -> int:
+    from prpg.personalize import PersonalizeConfig, personalize
+    personalize(load_config(PersonalizeConfig, a.config, [*rest, *(['--folder', str(a.folder)] if a.folder else [])]))
+    return 0
+
 def _speed(a, rest) -> int:
     from prpg.models import forget_speed, speed_memos
     if rest: raise PRPGError(f'unexpected arguments {rest}; `prpg speed` takes only --forget')
@@ -425,12 +430,14 @@ def _job_classes() -> dict:
     from prpg.compare import CompareConfig
     from prpg.dreambench import DreamBenchConfig
     from prpg.generate.mudi import DetectCompareConfig
+    from prpg.personalize import PersonalizeConfig
     from prpg.pipeline import PipelineConfig
     from prpg.train import TrainConfig, make_train_config
     return {'demo': (DemoRunConfig, None), 'demo-data': (DemoConfig, None), 'triplets': (TripletsJob, None),
             'train': (TrainConfig, make_train_config()), 'pipeline': (PipelineConfig, None),
             'evaluate': (EvaluateJob, None), 'sweep': (SweepConfig, None), 'compare-generators': (CompareConfig, None),
             'dreambench': (DreamBenchConfig, None), 'detect-compare': (DetectCompareConfig, None),
+            'personalize': (PersonalizeConfig, None),
             **{f'generate {m}': (Job, None) for m, (Job, _) in GENERATORS.items()}}
 
 _NOTES = {'train': "Defaults are the `prpg` preset's; --preset paper starts from the reference's settings.",
@@ -454,7 +461,8 @@ _HELP = {'demo': 'run the pipeline on the offline demo benchmark',
          'sweep': 'run a notebook once per grid point (local or Slurm), then collect a table and figure',
          'compare-generators': "each generator's DreamBench fidelity beside the gain of the representation it trains",
          'dreambench': 'DreamBench fidelity (DINO, CLIP-I, CLIP-T) of a folder of generated images',
-         'detect-compare': "MuDI's Detect-and-Compare score of multi-subject images"}
+         'detect-compare': "MuDI's Detect-and-Compare score of multi-subject images",
+         'personalize': 'photos of your object -> a model folder to keep, use (prpg find) and share'}
 
 def _parser(want:str|None=None) -> argparse.ArgumentParser:
     """The `prpg` command line: one sub-command per stage; each reads `--config` and dotted overrides, and its --help
@@ -474,6 +482,7 @@ def _parser(want:str|None=None) -> argparse.ArgumentParser:
     p['demo'].add_argument('--select', action='store_true',
                            help="first choose the recipe among the config's `select:` grid on the val instances")
     p['demo-data'].add_argument('out', type=Path)
+    p['personalize'].add_argument('folder', type=Path, nargs='?', help='the folder of your photos (or --folder)')
     p['demo-data'].add_argument('--overwrite', action='store_true')
     gs = p['generate'].add_subparsers(dest='method', required=True, metavar='METHOD')
     for m, (Job, _) in GENERATORS.items():
@@ -508,7 +517,8 @@ def main(argv:list[str]|None=None) -> int:
         return {'demo': _demo, 'demo-data': _demo_data, 'triplets': _triplets, 'train': _train,
                 'evaluate': _evaluate, 'report': _report, 'generate': _generate, 'sweep': _sweep,
                 'pipeline': _pipeline, 'speed': _speed, 'dreambench': _dreambench,
-                'compare-generators': _compare, 'detect-compare': _detect_compare}[a.cmd](a, rest)
+                'compare-generators': _compare, 'detect-compare': _detect_compare,
+                'personalize': _personalize}[a.cmd](a, rest)
     except KeyboardInterrupt:
         print(f'prpg {a.cmd}: interrupted; finished files are kept and a rerun resumes.', file=sys.stderr)
         return 130

@@ -14,12 +14,13 @@ import yaml
 
 # %% auto #0
 __all__ = ['YAML_MAX_BYTES', 'YAML_MAX_VALUES', 'STATE_FORMAT', 'CPU_FLAGS', 'PRPGError', 'ConfigError', 'DataError', 'prpg_home',
-           'cache_dir', 'atomic_write', 'atomic_dir', 'check_owned', 'save_image', 'clean_tmp', 'write_json',
-           'read_json', 'folder_lock', 'stable_hash', 'derive_seed', 'make_rng', 'make_np_rng', 'build_cache_dir',
-           'code_fingerprint', 'build_once', 'slugify', 'files_fingerprint', 'text_table', 'run_id', 'bound_text',
-           'from_dict', 'check_config', 'to_dict', 'config_help', 'parse_overrides', 'read_config_dict', 'yaml_problem',
-           'load_config', 'save_config', 'read_yaml', 'name_problem', 'safe_name', 'check_writable', 'check_apart',
-           'save_state', 'load_checkpoint', 'load_cache_entry', 'is_finished', 'run_checkpoint', 'machine']
+           'cache_dir', 'atomic_write', 'atomic_dir', 'files_manifest', 'check_owned', 'save_image', 'clean_tmp',
+           'write_json', 'read_json', 'folder_lock', 'stable_hash', 'derive_seed', 'make_rng', 'make_np_rng',
+           'build_cache_dir', 'code_fingerprint', 'build_once', 'slugify', 'files_fingerprint', 'text_table', 'run_id',
+           'bound_text', 'from_dict', 'check_config', 'to_dict', 'config_help', 'parse_overrides', 'read_config_dict',
+           'yaml_problem', 'load_config', 'save_config', 'read_yaml', 'name_problem', 'safe_name', 'check_writable',
+           'check_apart', 'save_state', 'load_checkpoint', 'load_cache_entry', 'is_finished', 'run_checkpoint',
+           'machine']
 
 # %% ../nbs/00_core.ipynb #311bf9b3
 class PRPGError(ValueError):
@@ -91,6 +92,14 @@ def _sha256(p:Path) -> str:
     with open(p, 'rb') as f:
         for b in iter(lambda: f.read(1 << 20), b''): h.update(b)
     return h.hexdigest()
+
+def files_manifest(root:str|Path, # a folder prpg wrote
+                   manifest:str='manifest.json', # the manifest's own name (not listed)
+                  ) -> dict:
+    "{relative path: sha256} of every file under `root`: what `check_owned` compares a folder with."
+    root = Path(root)
+    return {p.relative_to(root).as_posix(): _sha256(p) for p in sorted(root.rglob('*')) if p.is_file()
+            and p.relative_to(root).as_posix() != manifest}
 
 def check_owned(root:str|Path, # a folder prpg is asked to replace
                 manifest:str='manifest.json', # the file listing what prpg wrote: {'files': {relative path: sha256}}

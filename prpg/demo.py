@@ -18,29 +18,20 @@ from .data import check_dataset, load_dataset
 from .demo_data import DemoConfig, build_demo
 from .triplets import TripletConfig, make_triplets
 from .generate.cutpaste import CutPasteConfig, SceneConfig, cutpaste_positives, scene_positives
-from .train import TrainConfig, planned_run, train
+from .train import TrainConfig, demo_recipe, planned_run, train
 from .generic import demo_generic_path
 from .dense import DenseOptions
 from .features import DenseCache, FeatureCache, lazy_backbone
-from .models import LoraSettings
 from .evaluate import GlobalOptions
 from .evaluate import evaluate_run
 from .report import aggregate, compare, format_deltas, format_table, report, verdict_lines
 from .stats import LEVEL, verdict
 
 # %% auto #0
-__all__ = ['DEMO_LORA_TARGETS', 'SUMMARY_METRICS', 'DemoRunConfig', 'summary_markdown', 'objects_figure', 'run_demo',
-           'with_overrides', 'select_recipe']
+__all__ = ['SUMMARY_METRICS', 'DemoRunConfig', 'summary_markdown', 'objects_figure', 'run_demo', 'with_overrides',
+           'select_recipe']
 
 # %% ../nbs/50_demo.ipynb #f275cc06
-# every linear layer of the blocks: chosen on the val instances
-DEMO_LORA_TARGETS = ['attn.qkv', 'attn.proj', 'mlp.fc1', 'mlp.fc2']
-
-def _demo_train() -> TrainConfig:
-    # fp32: no machine trains in bf16 while another trains in fp32 (AVX2-only CPUs have no fast bf16)
-    return TrainConfig(backbone='demo_generic', lr=1e-3, epochs=1, batch_size=16, checkpoint_every=1000, progress=False,
-                       precision='fp32', patch_weight=1.0, lora=LoraSettings(targets=list(DEMO_LORA_TARGETS)))
-
 def _demo_data() -> DemoConfig:
     # 4 categories x 6 instances (2 val, 4 test each), 10 test images per instance and split:
     # means over 16 test instances
@@ -56,7 +47,7 @@ class DemoRunConfig:
     triplets: TripletConfig = field(default_factory=lambda: TripletConfig(num_triplets=960, positives='auto',
                                                                           distinct=True, hard_negative_frac=0.5,
                                                                           other_category_frac=0.3))
-    train: TrainConfig = field(default_factory=_demo_train)
+    train: TrainConfig = field(default_factory=demo_recipe)
     instances: list[str] = field(default_factory=list)   # empty = every test-class instance (all when no class split)
     # rotate 45: the pose split's range
     cutpaste: CutPasteConfig = field(default_factory=lambda: CutPasteConfig(n_per_instance=60, size=(128, 128),

@@ -14,7 +14,8 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from .core import (ConfigError, DataError, build_cache_dir, check_config, build_once, check_owned,
-                       code_fingerprint, folder_lock, make_np_rng, stable_hash, write_json, read_json, atomic_dir)
+                       code_fingerprint, files_manifest, folder_lock, make_np_rng, stable_hash, write_json, read_json,
+                       atomic_dir)
 from .data import SHIFTS
 
 # %% auto #0
@@ -331,10 +332,6 @@ class DemoConfig:
             raise ConfigError('n_val_per_category: must be smaller than instances_per_category')
 
 # %% ../nbs/02_demo_data.ipynb #00b8dd52
-def _files_hash(root:Path) -> dict:
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob('*')) if p.is_file() and p.name != 'manifest.json'}
-
 def demo_root(cfg:DemoConfig) -> Path:
     """Where the build of `cfg` is cached: `build_cache_dir('datasets')/demo-<hash>`, the hash of `cfg` and of this
     module's source (its seeds come from `prpg.core`, whose derivation is pinned by a test)."""
@@ -370,7 +367,7 @@ def build_demo(cfg:DemoConfig|None=None, # parameters (defaults: 3 categories x 
 
 def _build_into(cfg:DemoConfig, tmp:Path, progress:bool):
     _write_demo(cfg, tmp, progress)
-    write_json(tmp/'manifest.json', {'version': DEMO_VERSION, 'config': asdict(cfg), 'files': _files_hash(tmp)})
+    write_json(tmp/'manifest.json', {'version': DEMO_VERSION, 'config': asdict(cfg), 'files': files_manifest(tmp)})
 
 # %% ../nbs/02_demo_data.ipynb #d514fd2c
 def _save(im:Image.Image, p:Path):

@@ -26,9 +26,9 @@ from .models import (AugmentConfig, Backbone, LoraSettings, Preprocess, add_lora
 from .losses import contrastive_loss, patch_contrast, triplet_accuracy
 
 # %% auto #0
-__all__ = ['PRESETS', 'TrainConfig', 'make_train_config', 'load_train_config', 'mask_file_for', 'TripletData', 'collate_triplets',
-           'epoch_batches', 'TrainingError', 'run_inputs', 'plot_curves', 'train', 'planned_run', 'prefetched',
-           'training_step', 'load_personalized']
+__all__ = ['PRESETS', 'DEMO_LORA_TARGETS', 'MODEL_FORMAT', 'TrainConfig', 'make_train_config', 'demo_recipe', 'load_train_config',
+           'mask_file_for', 'TripletData', 'collate_triplets', 'epoch_batches', 'TrainingError', 'run_inputs',
+           'plot_curves', 'train', 'planned_run', 'prefetched', 'training_step', 'load_personalized']
 
 # %% ../nbs/12_train.ipynb #f0166e55
 _Beta = Annotated[float, Interval(ge=0, lt=1)]
@@ -97,6 +97,16 @@ def make_train_config(d:dict|None=None, where:str='config', **kw) -> TrainConfig
     preset = d.get('preset', 'prpg')
     if preset not in PRESETS: raise ConfigError(f'preset {preset!r}: use one of {", ".join(PRESETS)}')
     return from_dict(TrainConfig, _merge(PRESETS[preset], d), where)
+
+# %% ../nbs/12_train.ipynb #4069cdfb
+# every linear layer of the blocks: chosen on the demo's val instances (`prpg demo --select`)
+DEMO_LORA_TARGETS = ['attn.qkv', 'attn.proj', 'mlp.fc1', 'mlp.fc2']
+
+def demo_recipe() -> TrainConfig:
+    "The training recipe of the offline stand-in backbone `demo_generic`, chosen on the demo's val instances."
+    # fp32: no machine trains in bf16 while another trains in fp32 (AVX2-only CPUs have no fast bf16)
+    return TrainConfig(backbone='demo_generic', lr=1e-3, epochs=1, batch_size=16, checkpoint_every=1000, progress=False,
+                       precision='fp32', patch_weight=1.0, lora=LoraSettings(targets=list(DEMO_LORA_TARGETS)))
 
 # %% ../nbs/12_train.ipynb #f861008a
 def load_train_config(path=None, overrides=None) -> TrainConfig:
@@ -488,14 +498,26 @@ def _diverged(loss, step:int, epoch:int, run:Path, ck_path:Path, last_ck:int):
                         f'stopped and {kept}. Lower lr, use precision: fp32, or check the images of this batch.')
 
 # %% ../nbs/12_train.ipynb #88fef610
-def load_personalized(run:str|Path, # a run folder (or its adapter/ folder)
+MODEL_FORMAT = 1        # of a model folder `prpg personalize` writes (prpg.json); a newer one is refused by name
+
+def _model_folder_adapter(folder:Path) -> Path:
+    "The adapter of a model folder (`prpg.json` beside `adapter/`), after checking prpg can read its format."
+    info = read_json(folder/'prpg.json')
+    fmt = info.get('format') if isinstance(info, dict) else None
+    if not isinstance(fmt, int) or fmt > MODEL_FORMAT:
+        raise PRPGError(f"{folder/'prpg.json'}: a model folder of format {fmt!r}; this prpg reads format "
+                        f"{MODEL_FORMAT} and older. Upgrade prpg to use it.")
+    return folder/'adapter'
+
+def load_personalized(run:str|Path, # a run folder (or its adapter/ folder), or a model folder (`prpg personalize`)
                       merge:bool=False, # fold LoRA into the weights
                       weights:str|Path|None=None, # base weights, if they moved since training
                      ) -> Backbone:
     "The personalized backbone of a finished run, ready for `embed_images` (eval mode)."
     run = Path(run)
     ad = run/'adapter' if (run/'adapter').is_dir() else run
-    if ad != run and not (run/'done.json').is_file():
+    if (run/'prpg.json').is_file(): ad = _model_folder_adapter(run)
+    elif ad != run and not (run/'done.json').is_file():
         raise PRPGError(f'{run}: this run has not finished (no done.json); its adapter may be partial. '
                         f'Run `prpg train --config {run/"config.yaml"}` to finish it.')
     if not (ad/'adapter_config.json').is_file():
