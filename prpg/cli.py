@@ -415,6 +415,11 @@ def _personalize(a, rest) -> int:
     personalize(load_config(PersonalizeConfig, a.config, [*rest, *(['--folder', str(a.folder)] if a.folder else [])]))
     return 0
 
+def _find(a, rest) -> int:
+    from prpg.find import FindConfig, find
+    find(load_config(FindConfig, a.config, rest))
+    return 0
+
 def _speed(a, rest) -> int:
     from prpg.models import forget_speed, speed_memos
     if rest: raise PRPGError(f'unexpected arguments {rest}; `prpg speed` takes only --forget')
@@ -430,6 +435,7 @@ def _job_classes() -> dict:
     from prpg.compare import CompareConfig
     from prpg.dreambench import DreamBenchConfig
     from prpg.generate.mudi import DetectCompareConfig
+    from prpg.find import FindConfig
     from prpg.personalize import PersonalizeConfig
     from prpg.pipeline import PipelineConfig
     from prpg.train import TrainConfig, make_train_config
@@ -437,7 +443,7 @@ def _job_classes() -> dict:
             'train': (TrainConfig, make_train_config()), 'pipeline': (PipelineConfig, None),
             'evaluate': (EvaluateJob, None), 'sweep': (SweepConfig, None), 'compare-generators': (CompareConfig, None),
             'dreambench': (DreamBenchConfig, None), 'detect-compare': (DetectCompareConfig, None),
-            'personalize': (PersonalizeConfig, None),
+            'personalize': (PersonalizeConfig, None), 'find': (FindConfig, None),
             **{f'generate {m}': (Job, None) for m, (Job, _) in GENERATORS.items()}}
 
 _NOTES = {'train': "Defaults are the `prpg` preset's; --preset paper starts from the reference's settings.",
@@ -462,7 +468,8 @@ _HELP = {'demo': 'run the pipeline on the offline demo benchmark',
          'compare-generators': "each generator's DreamBench fidelity beside the gain of the representation it trains",
          'dreambench': 'DreamBench fidelity (DINO, CLIP-I, CLIP-T) of a folder of generated images',
          'detect-compare': "MuDI's Detect-and-Compare score of multi-subject images",
-         'personalize': 'photos of your object -> a model folder to keep, use (prpg find) and share'}
+         'personalize': 'photos of your object -> a model folder to keep, use (prpg find) and share',
+         'find': "rank a folder of photos by a model's object, mark the matches, show where it is"}
 
 def _parser(want:str|None=None) -> argparse.ArgumentParser:
     """The `prpg` command line: one sub-command per stage; each reads `--config` and dotted overrides, and its --help
@@ -518,7 +525,7 @@ def main(argv:list[str]|None=None) -> int:
                 'evaluate': _evaluate, 'report': _report, 'generate': _generate, 'sweep': _sweep,
                 'pipeline': _pipeline, 'speed': _speed, 'dreambench': _dreambench,
                 'compare-generators': _compare, 'detect-compare': _detect_compare,
-                'personalize': _personalize}[a.cmd](a, rest)
+                'personalize': _personalize, 'find': _find}[a.cmd](a, rest)
     except KeyboardInterrupt:
         print(f'prpg {a.cmd}: interrupted; finished files are kept and a rerun resumes.', file=sys.stderr)
         return 130

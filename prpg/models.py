@@ -26,7 +26,7 @@ __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'CLIP_MEAN', 'CLIP_STD', 'FAMILY', '
            'register_backbone', 'get_spec', 'Backbone', 'load_backbone', 'AugmentConfig', 'Preprocess',
            'default_device', 'autocast_dtype', 'fastest_batch', 'best_batch_size', 'embed_images', 'LoraSettings',
            'FastDropout', 'block_index', 'last_block_modules', 'faster_attention', 'speed_memos', 'forget_speed',
-           'add_lora', 'prepare_for_training', 'trainable_parameters', 'save_adapter', 'load_adapter',
+           'add_lora', 'prepare_for_training', 'trainable_parameters', 'save_adapter', 'adapter_base', 'load_adapter',
            'backbone_recipe', 'adapter_recipe', 'TokenDropout', 'set_token_keep']
 
 # %% ../nbs/10_models.ipynb #258fa69d
@@ -719,7 +719,7 @@ def _check_adapter_files(path:Path):
                         'Copy it again, or retrain the run.') from None
 
 # %% ../nbs/10_models.ipynb #cb8e2be4
-def _adapter_base(path:Path, weights:str|Path|None=None) -> tuple:
+def adapter_base(path:Path, weights:str|Path|None=None) -> tuple:
     "(model, weights, image_size, embedding): the `load_backbone` call that rebuilds a saved adapter's base backbone."
     d = read_json(path/'prpg_backbone.json')
     if not isinstance(d, dict) or not {'name', 'source', 'image_size', 'embedding'} <= set(d):
@@ -753,7 +753,7 @@ def load_adapter(path:str|Path, # folder written by `save_adapter`
     if not (path/'adapter_config.json').is_file():
         raise PRPGError(f'{path}: no adapter here (adapter_config.json missing); point at a run\'s adapter/ folder.')
     _check_adapter_files(path)
-    name, src, size, embedding = _adapter_base(path, weights)
+    name, src, size, embedding = adapter_base(path, weights)
     bb = load_backbone(name, weights=src, image_size=size, embedding=embedding)
     try:
         with quiet(): bb.model = PeftModel.from_pretrained(bb.model, path)
@@ -811,7 +811,7 @@ def adapter_recipe(path:str|Path, weights:str|Path|None=None, merge:bool=False) 
     import hashlib
     path = Path(path)
     if not (path/'adapter_config.json').is_file() or not (path/'prpg_backbone.json').is_file(): return None
-    try: base = backbone_recipe(*_adapter_base(path, weights))
+    try: base = backbone_recipe(*adapter_base(path, weights))
     except PRPGError: return None
     if base is None: return None
     h = hashlib.sha256()

@@ -28,7 +28,7 @@ from .losses import contrastive_loss, patch_contrast, triplet_accuracy
 # %% auto #0
 __all__ = ['PRESETS', 'DEMO_LORA_TARGETS', 'MODEL_FORMAT', 'TrainConfig', 'make_train_config', 'demo_recipe', 'load_train_config',
            'mask_file_for', 'TripletData', 'collate_triplets', 'epoch_batches', 'TrainingError', 'run_inputs',
-           'plot_curves', 'train', 'planned_run', 'prefetched', 'training_step', 'load_personalized']
+           'plot_curves', 'train', 'planned_run', 'prefetched', 'training_step', 'model_info', 'load_personalized']
 
 # %% ../nbs/12_train.ipynb #f0166e55
 _Beta = Annotated[float, Interval(ge=0, lt=1)]
@@ -500,14 +500,16 @@ def _diverged(loss, step:int, epoch:int, run:Path, ck_path:Path, last_ck:int):
 # %% ../nbs/12_train.ipynb #88fef610
 MODEL_FORMAT = 1        # of a model folder `prpg personalize` writes (prpg.json); a newer one is refused by name
 
-def _model_folder_adapter(folder:Path) -> Path:
-    "The adapter of a model folder (`prpg.json` beside `adapter/`), after checking prpg can read its format."
-    info = read_json(folder/'prpg.json')
+def model_info(folder:str|Path) -> dict:
+    "A model folder's `prpg.json` (`prpg personalize` writes it beside `adapter/`), once this prpg can read its format."
+    f = Path(folder)/'prpg.json'
+    if not f.is_file(): raise PRPGError(f'{folder}: not a model folder (no prpg.json); `prpg personalize` makes one.')
+    info = read_json(f)
     fmt = info.get('format') if isinstance(info, dict) else None
     if not isinstance(fmt, int) or fmt > MODEL_FORMAT:
-        raise PRPGError(f"{folder/'prpg.json'}: a model folder of format {fmt!r}; this prpg reads format "
-                        f"{MODEL_FORMAT} and older. Upgrade prpg to use it.")
-    return folder/'adapter'
+        raise PRPGError(f"{f}: a model folder of format {fmt!r}; this prpg reads format {MODEL_FORMAT} and older. "
+                        "Upgrade prpg to use it.")
+    return info
 
 def load_personalized(run:str|Path, # a run folder (or its adapter/ folder), or a model folder (`prpg personalize`)
                       merge:bool=False, # fold LoRA into the weights
@@ -516,7 +518,7 @@ def load_personalized(run:str|Path, # a run folder (or its adapter/ folder), or 
     "The personalized backbone of a finished run, ready for `embed_images` (eval mode)."
     run = Path(run)
     ad = run/'adapter' if (run/'adapter').is_dir() else run
-    if (run/'prpg.json').is_file(): ad = _model_folder_adapter(run)
+    if (run/'prpg.json').is_file() and model_info(run): ad = run/'adapter'
     elif ad != run and not (run/'done.json').is_file():
         raise PRPGError(f'{run}: this run has not finished (no done.json); its adapter may be partial. '
                         f'Run `prpg train --config {run/"config.yaml"}` to finish it.')
