@@ -22,8 +22,8 @@ from .train import MODEL_FORMAT, TrainConfig, demo_recipe, load_personalized, ma
 
 # %% auto #0
 __all__ = ['PersonalizeConfig', 'pick_photos', 'read_boxes', 'photo_masks', 'masks_figure', 'category_negatives',
-           'split_negatives', 'recipe', 'train_on', 'ref_scores', 'leave_one_out', 'pick_threshold', 'references',
-           'check_figure', 'check_table', 'model_card', 'personalize']
+           'other_negatives', 'split_negatives', 'recipe', 'train_on', 'ref_scores', 'leave_one_out', 'pick_threshold',
+           'references', 'check_figure', 'check_table', 'model_card', 'personalize']
 
 # %% ../nbs/46_personalize.ipynb #11f83034
 @dataclass
@@ -41,8 +41,8 @@ class PersonalizeConfig:
     generator: Literal['cutpaste'] = 'cutpaste'   # positives: composites of your photos' masked objects
     backbone: str = 'dinov2_vitb14'       # registry name or folder (demo_generic: offline stand-in)
     weights: Path|None = None             # the backbone's weights folder, if not the registry's
-    n_synthetic: Annotated[int, Ge(1)] = 40       # cut/paste positives per training
-    num_triplets: Annotated[int, Ge(1)] = 480     # triplets per training
+    n_synthetic: Annotated[int, Ge(1)] = 60       # cut/paste positives per training
+    num_triplets: Annotated[int, Ge(1)] = 960     # triplets per training
     epochs: Annotated[int, Ge(1)]|None = None     # default: the backbone's recipe (see `recipe`)
     lr: Annotated[float, Gt(0)]|None = None       # default: the backbone's recipe
     check: bool = True                    # leave-one-out check, which also picks the match threshold
@@ -146,6 +146,13 @@ def category_negatives(where:str|Path|None, # a folder of photos of other such o
     if not where.is_dir(): raise DataError(f'{where}: negatives folder not found.')
     return list_images(where) or find_negatives(where, category)
 
+def other_negatives(where:str|Path|None, category:str) -> dict:
+    "{category: photos} of the other categories a negatives root holds (none for a folder of the category's photos)."
+    where = Path(where) if where else None
+    if where is None or not where.is_dir() or list_images(where): return {}
+    dirs = [d for d in sorted(where.iterdir()) if d.is_dir() and not d.name.startswith('.') and d.name != category]
+    return {d.name: ims for d in dirs if (ims := list_images(d, recursive=True))}
+
 def split_negatives(negs:list, n_check:int, seed:int=0) -> tuple[list, list]:
     "(held out for the check, for training): a seeded draw of `n_check` (at most half), both sorted."
     if len(negs) < 2: raise DataError(f'{len(negs)} negative photo(s); give at least 2 (dozens are better).')
@@ -186,8 +193,10 @@ def train_on(photos:list, masks:dict, category:str, negatives_root:Path, cfg:Per
                  [Item(Path(p), name, 'train', None, masks[p]) for p in photos], {name: 'test'}, {name: 0},
                  negatives_root)
     syn = cutpaste_positives(ds, name, out/'synthetic', _cutpaste(cfg))
-    trip = make_triplets(ds, name, out/'triplets.csv', TripletConfig(num_triplets=cfg.num_triplets, distinct=True,
-                                                                     seed=cfg.seed), synthetic_root=syn)
+    others = sorted(d.name for d in Path(negatives_root).iterdir() if d.is_dir() and d.name != category)
+    tc = TripletConfig(num_triplets=cfg.num_triplets, distinct=True, other_category_frac=0.3 if others else 0.0,
+                       seed=cfg.seed)                        # the demo's share of other categories' photos
+    trip = make_triplets(ds, name, out/'triplets.csv', tc, synthetic_root=syn, other_categories=others)
     return train(replace(recipe(cfg), triplets=trip, name=name, out_root=out/'train'))
 
 # %% ../nbs/46_personalize.ipynb #4ef709f9
@@ -214,16 +223,17 @@ def leave_one_out(photos:list, masks:dict, category:str, negatives_root:Path, he
     return rows
 
 # %% ../nbs/46_personalize.ipynb #e2f96de1
-def pick_threshold(pos:list, # scores of images that show the object (the left-out photos)
-                   neg:list, # scores of images that do not (the held-out negatives)
+def pick_threshold(negatives:list, # held-out negatives' scores under the final model (all photos as references)
+                   rows:list, # the leave-one-out rows (each fold's left-out photo and negatives' scores)
+                   fpr:float=0.05, # how often a look-alike may reach the threshold
                   ) -> dict:
-    "The score cut that best separates `pos` from `neg` (max TPR - FPR, midway, highest on ties), with its rates."
-    s = sorted(set(pos) | set(neg))
-    cuts = [(a + b) / 2 for a, b in zip(s, s[1:])] or s
-    rate = lambda xs, t: float(np.mean([x >= t for x in xs]))
-    t = max(cuts, key=lambda t: (rate(pos, t) - rate(neg, t), t))
-    return {'value': float(t), 'tpr': rate(pos, t), 'fpr': rate(neg, t),
-            'rule': 'leave-one-out: max share of left-out photos above minus share of held-out negatives above'}
+    "The score held-out negatives reach at most `fpr` of the time, and how often a left-out photo cleared such a cut."
+    cut = lambda xs: float(np.quantile(np.asarray(xs, float), 1 - fpr, method='higher'))     # a score observed
+    t = cut(negatives)
+    found = [r['personalized']['photo'] >= cut(r['personalized']['negatives']) for r in rows]
+    return {'value': t, 'negatives_at_or_above': float(np.mean(np.asarray(negatives) >= t)),
+            'photos_found_in_folds': float(np.mean(found)) if rows else None,
+            'rule': f'the score held-out negatives reach at most {fpr:.0%} of the time (final model)'}
 
 # %% ../nbs/46_personalize.ipynb #f5d12f70
 def references(bb, photos:list, masks:dict, precision:str='fp32') -> dict:
@@ -245,7 +255,7 @@ def check_figure(rows:list, threshold:dict|None, dpi:int=60):
             ax.scatter([r['fold']] * len(r[model]['negatives']), r[model]['negatives'], s=8, c='0.6')
             ax.scatter([r['fold']], [r[model]['photo']], marker='*', s=90, c='tab:red')
         if threshold and model == 'personalized':
-            ax.axhline(threshold['value'], ls='--', c='k', lw=0.8, label='threshold')
+            ax.axhline(threshold['value'], ls='--', c='k', lw=0.8, label="threshold (the final model's)")
             ax.legend(fontsize=7, loc='lower right')
         above = sum(r[model]['above'] for r in rows)
         ax.set_title(f'{model}: {above} negative(s) at or above the photo', fontsize=8)
@@ -307,7 +317,9 @@ def model_card(info:dict) -> str:
             f"Tells this particular {info['category']} apart from other {info['category']}s: a LoRA adapter on "
             f"`{b['name']}` trained by [prpg](https://github.com/prpg/prpg) from {len(info['photos'])} photos "
             f"({info['recipe']}).\n\n{res}\n\n"
-            + (f"Match threshold {th['value']:.3f} (best cosine to the references; {th['rule']}).\n\n" if th else '')
+            + (f"Match threshold {th['value']:.3f} (best cosine to the references): {th['rule']}; in the "
+               f"leave-one-out folds a left-out photo cleared such a cut {th['photos_found_in_folds']:.0%} of the "
+               "time.\n\n" if th else '')
             + "## Use it\n\n```python\nfrom prpg.train import load_personalized\nfrom prpg.models import embed_images\n"
             "model = load_personalized('MODEL_DIR')      # this folder; the base weights load the normal way\n"
             "emb = embed_images(model, ['photo.jpg'])\n```\n\n`prpg find --model MODEL_DIR --images FOLDER` ranks a "
@@ -325,10 +337,11 @@ def _inputs_key(cfg:PersonalizeConfig, photos:list, negs:list) -> str:
     import prpg
     keep = ('category', 'name', 'photos', 'sam', 'generator', 'backbone', 'n_synthetic', 'num_triplets', 'epochs', 'lr',
             'check', 'check_negatives', 'seed')
+    from prpg.core import code_fingerprint
     given = cfg.masks not in ('grabcut', 'sam')
     settings = {**{k: getattr(cfg, k) for k in keep}, 'masks': 'folder' if given else cfg.masks,
                 'weights': cfg.weights and str(Path(cfg.weights).resolve())}
-    return stable_hash({'settings': settings, 'prpg': prpg.__version__,
+    return stable_hash({'settings': settings, 'prpg': prpg.__version__, 'code': code_fingerprint('prpg.personalize'),
                         'photos': files_fingerprint(photos, cfg.folder, content=True),
                         'negatives': files_fingerprint(negs, cfg.negatives), 'boxes': read_boxes(cfg.boxes),
                         'masks': files_fingerprint(list_images(cfg.masks), cfg.masks, True) if given else None})
@@ -349,7 +362,6 @@ def _info(cfg:PersonalizeConfig, name:str, photos:list, masks:dict, run:Path, pr
     import prpg
     from prpg.models import Preprocess
     bb, rc = load_personalized(run), recipe(cfg)
-    pos, neg = [r['personalized']['photo'] for r in rows], [x for r in rows for x in r['personalized']['negatives']]
     chk = {'folds': len(rows), 'negatives': len(held), 'rows': rows,
            **{f'{m}_above': sum(r[m]['above'] for r in rows) for m in ('pretrained', 'personalized')}} if rows else None
     pp = Preprocess.for_backbone(bb)
@@ -359,7 +371,8 @@ def _info(cfg:PersonalizeConfig, name:str, photos:list, masks:dict, run:Path, pr
                          'patch_size': bb.patch_size, 'weights': str(cfg.weights) if cfg.weights else None},
             'preprocessing': {'size': bb.image_size, 'resize': pp.resize, 'interpolation': 'bicubic', 'crop': 'center',
                               'mean': list(bb.spec.mean), 'std': list(bb.spec.std)},
-            'precision': rc.precision, 'threshold': pick_threshold(pos, neg) if rows else None, 'check': chk,
+            'precision': rc.precision, 'check': chk,
+            'threshold': pick_threshold(ref_scores(bb, photos, held, rc.precision), rows) if held else None,
             'recipe': f'{cfg.n_synthetic} cut/paste positives, {cfg.num_triplets} triplets, lr {rc.lr:g}, '
                       f'{rc.epochs} epoch(s)',
             'references': {'personalized': references(bb, photos, masks, rc.precision),
@@ -394,10 +407,10 @@ def personalize(cfg:PersonalizeConfig) -> Path:
     if not cfg.category: raise ConfigError('category: say what the object is (--category mug): it names the negatives.')
     out = check_apart(check_writable(cfg.out, 'out'), 'out', photos=cfg.folder, negatives=cfg.negatives)
     photos = pick_photos(cfg.folder, cfg.photos)
-    negs = category_negatives(cfg.negatives, cfg.category)
+    negs, others = category_negatives(cfg.negatives, cfg.category), other_negatives(cfg.negatives, cfg.category)
     held, trained = split_negatives(negs, cfg.check_negatives if cfg.check else 0, cfg.seed)
     name = safe_name(cfg.name or slugify(Path(cfg.folder).resolve().name), 'name')
-    key = _inputs_key(cfg, photos, negs)
+    key = _inputs_key(cfg, photos, negs + [p for ps in others.values() for p in ps])
     if _up_to_date(out, key):
         print(f'{out}: up to date (made from these photos, negatives and settings)')
         return out
@@ -407,6 +420,7 @@ def personalize(cfg:PersonalizeConfig) -> Path:
         masks = photo_masks(photos, cfg.masks, work/'masks', read_boxes(cfg.boxes), cfg.sam)
         root = work/'negatives'
         _linked(trained, root/cfg.category)
+        for c, ims in others.items(): _linked(ims, root/c)
         rc = recipe(cfg)
         pre = load_backbone(cfg.backbone, cfg.weights, rc.image_size, rc.embedding)
         rows = leave_one_out(photos, masks, cfg.category, root, held, pre, cfg, work, name) if cfg.check else []

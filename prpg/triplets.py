@@ -209,6 +209,7 @@ def make_triplets(ds:Dataset, # the dataset
                   negatives_root:str|Path|list|None=None, # default: the dataset's negatives root; a list: all of them
                   overwrite:bool=False, # replace an existing file made from other inputs
                   scene_negatives_root:str|Path|None=None, # folder with <instance>/ sub-folders of look-alike scenes
+                  other_categories:list|None=None, # other_category_frac's categories (default: the dataset's)
                  ) -> Path:
     "Sample and write the triplets of one instance; reuses an existing file made from the same inputs."
     cfg = cfg or TripletConfig()
@@ -230,7 +231,8 @@ def make_triplets(ds:Dataset, # the dataset
     neg = negs(cat)
     hard = [p for o in ds.instances_of(cat) if o != instance for p in ds.images(o, 'train')]
     hard = hard if cfg.hard_negative_frac > 0 else []
-    other = [p for c in ds.categories if c != cat for p in negs(c)] if cfg.other_category_frac > 0 else []
+    others = [c for c in (ds.categories if other_categories is None else other_categories) if c != cat]
+    other = [p for c in others for p in negs(c)] if cfg.other_category_frac > 0 else []
     roots = {'real': ds.root, **{('negatives' if k == 0 else f'negatives{k + 1}'): r for k, r in enumerate(neg_roots)},
              **{('synthetic' if k == 0 else f'synthetic{k + 1}'): r for k, r in enumerate(syn_roots)},
              **({'scenes': Path(scene_negatives_root)} if scn else {})}
