@@ -414,6 +414,7 @@ def personalize(cfg:PersonalizeConfig) -> Path:
     if _up_to_date(out, key):
         print(f'{out}: up to date (made from these photos, negatives and settings)')
         return out
+    if out.exists() and any(out.iterdir()): check_owned(out, what='prpg model folder')     # before any training
     work = Path(cfg.work) if cfg.work else prpg_home()/'personalize'/f'{name}-{key[:12]}'
     with folder_lock(work, 'personalizing'), warnings.catch_warnings():
         warnings.simplefilter('ignore', UserWarning)          # peft/timm notices on every model load

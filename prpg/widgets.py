@@ -204,7 +204,7 @@ def _overlay_png(im, mask, box=None, fg=(), bg=(), point=None) -> bytes:
 
 # %% ../nbs/41_widgets.ipynb #c26c6c6d
 class _MaskEdits:
-    "What `MaskEditor` does with its points and its mask (split off to keep the class readable)."
+    "What `MaskEditor` shows and does with its box, points and mask (split off to keep the class readable)."
     def mark(self, obj:bool|None):
         "Mark the point at the sliders as object (True) or background (False); None clears every mark."
         if obj is None: self.fg, self.bg = [], []
@@ -224,6 +224,24 @@ class _MaskEdits:
         save_image(Image.fromarray(self.mask.astype(np.uint8) * 255), self.mask_path)
         self.render()
         return self.mask_path
+    @property
+    def box(self) -> tuple|None: return (self.x.value[0], self.y.value[0], self.x.value[1],
+                                         self.y.value[1]) if self.use_box.value else None
+    @property
+    def mask_path(self) -> Path: return self.masks_dir/f'{Path(self.photo.value).stem}.png'
+    def render(self):
+        if getattr(self, '_quiet', False): return
+        from prpg.generate.masks import grabcut_mask
+        self.mask = grabcut_mask(self.im, box=self.box, fg=self.fg, bg=self.bg)
+        saved = ' (saved)' if self.mask_path.is_file() else ''
+        pts = f'; {len(self.fg)} object, {len(self.bg)} background point(s)' if self.fg or self.bg else ''
+        self.status.value = f'{Path(self.photo.value).name}: {self.mask.mean():.0%} of the image; ' + \
+                            (f'box {self.box}' if self.box else 'centre prior') + pts + saved
+        self._draw()
+        self.renders += 1
+    def _draw(self):
+        if getattr(self, '_quiet', False): return
+        self.image.value = _overlay_png(self.im, self.mask, self.box, self.fg, self.bg, (self.px.value, self.py.value))
 
 # %% ../nbs/41_widgets.ipynb #68cd535b
 class MaskEditor(_MaskEdits, _Shell):
@@ -268,21 +286,3 @@ class MaskEditor(_MaskEdits, _Shell):
         self.px.value, self.py.value = W // 2, H // 2
         self._quiet = False
         self.render()
-    @property
-    def box(self) -> tuple|None: return (self.x.value[0], self.y.value[0], self.x.value[1],
-                                         self.y.value[1]) if self.use_box.value else None
-    @property
-    def mask_path(self) -> Path: return self.masks_dir/f'{Path(self.photo.value).stem}.png'
-    def render(self):
-        if getattr(self, '_quiet', False): return
-        from prpg.generate.masks import grabcut_mask
-        self.mask = grabcut_mask(self.im, box=self.box, fg=self.fg, bg=self.bg)
-        saved = ' (saved)' if self.mask_path.is_file() else ''
-        pts = f'; {len(self.fg)} object, {len(self.bg)} background point(s)' if self.fg or self.bg else ''
-        self.status.value = f'{Path(self.photo.value).name}: {self.mask.mean():.0%} of the image; ' + \
-                            (f'box {self.box}' if self.box else 'centre prior') + pts + saved
-        self._draw()
-        self.renders += 1
-    def _draw(self):
-        if getattr(self, '_quiet', False): return
-        self.image.value = _overlay_png(self.im, self.mask, self.box, self.fg, self.bg, (self.px.value, self.py.value))

@@ -175,3 +175,16 @@ def test_find_refuses_a_model_of_a_newer_format(desk, collection, tmp_path):
     (tmp_path/'model'/'prpg.json').write_text(json.dumps({**info, 'format': 2}))
     code, out, err = prpg(tmp_path, 'find', '--model', 'model', '--images', str(desk/'photos'), '--out', 'found')
     assert code == 2 and 'format 2; this prpg reads format 1' in err and not (tmp_path/'found').exists()
+
+def test_an_out_folder_holding_your_files_is_refused_before_any_work(desk, tmp_path):
+    w = tmp_path/'w'
+    shutil.copytree(desk/'my mug', w/'my mug')
+    shutil.copytree(desk/'negatives', w/'negatives')
+    (w/'model').mkdir()
+    (w/'model'/'notes.txt').write_text('mine')
+    before = listing(w)
+    code, out, err = prpg(w, 'personalize', 'my mug', '--category', 'mug', '--negatives', 'negatives', '--out', 'model',
+                          *SMALL)
+    lines = err.strip().splitlines()
+    assert code == 2 and len(lines) == 1 and 'model: not a prpg model folder' in lines[0], err
+    assert listing(w) == before and not (w/'home'/'personalize').exists()        # refused before any training
